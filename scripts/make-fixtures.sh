@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Generate the audio fixtures used by the unit, integration and e2e tests.
+#
+#   bash scripts/make-fixtures.sh           # make whatever is missing
+#   bash scripts/make-fixtures.sh --force   # remake everything
+#
+# Output goes to tests/fixtures/generated/ (gitignored). The reference texts
+# live in tests/fixtures/transcripts.json (committed); keep the sentences below
+# in sync with that file.
+#
+# Needs espeak-ng and sox (Debian/Ubuntu: apt-get install espeak-ng sox).
+# human.wav also needs pocketsphinx-testdata (real human recordings).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/tests/fixtures/generated"
+PS_DATA="${POCKETSPHINX_TESTDATA:-/usr/share/pocketsphinx/test/data}"
+
+FORCE=0
+for arg in "$@"; do
+  case "$arg" in
+    --force | -f) FORCE=1 ;;
+    -h | --help)
+      sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "make-fixtures: unknown argument '$arg' (use --force or --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+for tool in espeak-ng sox soxi; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "make-fixtures: '$tool' not found; install it (Debian/Ubuntu: sudo apt-get install espeak-ng sox)" >&2
+    exit 1
+  fi
+done
+
+VOICE="en-us"
+RATE=155 # words per minute
+SR=16000
+
+# Same order as tests/fixtures/transcripts.json["dictation.wav"].
+DICTATION=(
+  "Please send the quarterly report to the finance team by Friday."
+  "I will be working from home tomorrow morning."
+  "The new office chairs arrived this afternoon and they are much more comfortable."
+  "Remember to buy milk, bread and coffee on the way home."
+  "Thank you for your patience while we finish the final changes."
+)
+
+# Same order as tests/fixtures/transcripts.json["long.wav"]. No commas, so
+# espeak-ng adds no clause pauses inside a sentence.
+LONG=(
+  "The morning started with a short meeting about the new website design."
+  "Everyone agreed that the home page should be simpler and easier to read."
+  "After lunch the team reviewed the customer feedback from the last survey."
+  "Most people liked the faster checkout but some found the menu confusing."
+  "We decided to move the search box to the top of every page."
+  "The designers will prepare a few different layouts before the end of the week."
+  "Then we will test them with a small group of customers and choose the best one."
+  "Until then please send any other ideas to the project channel."
+  "It would also help to collect screenshots of pages that feel slow or cluttered."
+  "Thank you all for the careful work on this project so far."
+)
+LONG_GAP=0.15 # seconds between sentences in long.wav (must stay below 0.3)
+
+# Human recordings from pocketsphinx-testdata, in order, with their transcripts
+# (tests/fixtures/transcripts.json["human.wav"]).
+HUMAN_RAW="$PS_DATA/goforward.raw" # "go forward ten meters", 16 kHz s16le mono
+HUMAN_WAVS=(
+  "$PS_DATA/librivox/sense_and_sensibility_01_austen_64kb-0880.wav" # "he was not an ill disposed young man"
+  "$PS_DATA/librivox/sense_and_sensibility_01_austen_64kb-0930.wav" # "he might even have been made amiable himself"
+)
+
+mkdir -p "$OUT"
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/utter-fixtures.XXXXXX")"
+trap 'rm -rf "$TMP"' EXIT
+
+# Reproducible sox output (dither and noise use a fixed seed).
+SOX=(sox -R -V1)
+FMT=(-r "$SR" -c 1 -b 16 -e signed-integer)
+
+made=()
+skipped=()
+
+# needs NAME: true if $OUT/NAME should be (re)built.
+needs() {
+  if [[ $FORCE -eq 0 && -s "$OUT/$1" ]]; then
+    skipped+=("$1")
+    return 1
+  fi
+  return 0
+}
+
+# silence SECONDS FILE: digital silence at the fixture format.
+silence() {
+  "${SOX[@]}" -n "${FMT[@]}" "$2" trim 0 "$1"
+}
+
+# speak TEXT FILE: one utterance, 16 kHz mono, leading/trailing silence trimmed.
+speak() {
+  local raw="$TMP/espeak-$(basename "$2")"
+  espeak-ng -v "$VOICE" -s "$RATE" -w "$raw" -- "$1"
+  "${SOX[@]}" "$raw" "${FMT[@]}" "$2" \
+    silence 1 0.01 0.1% reverse silence 1 0.01 0.1% reverse
+  rm -f "$raw"
+}
+
+# join GAP_FILE OUTFILE PARTS...: PARTS separated by GAP_FILE.
+join_with_gap() {
+  local gap="$1" out="$2"
+  shift 2
+  local args=() first=1 part
+  for part in "$@"; do
+    if [[ $first -eq 0 ]]; then args+=("$gap"); fi
+    args+=("$part")
+    first=0
+  done
+  "${SOX[@]}" "${args[@]}" "$out"
+}
+
+finish() { # finish TMPFILE NAME: move into place atomically.
+  mv -f "$1" "$OUT/$2"
+  made+=("$2")
+}
+
+# --- dictation.wav (+ dictation-44k.wav) -------------------------------------
+if needs dictation.wav; then
+  parts=()
+  i=0
+  for s in "${DICTATION[@]}"; do
+    speak "$s" "$TMP/d$i.wav"
+    parts+=("$TMP/d$i.wav")
+    i=$((i + 1))
+  done
+  silence 0.9 "$TMP/gap09.wav"
+  silence 1.0 "$TMP/lead.wav"
+  silence 1.5 "$TMP/trail.wav"
+  join_with_gap "$TMP/gap09.wav" "$TMP/dict-body.wav" "${parts[@]}"
+  "${SOX[@]}" "$TMP/lead.wav" "$TMP/dict-body.wav" "$TMP/trail.wav" "$TMP/dictation.wav"
+  finish "$TMP/dictation.wav" dictation.wav
+  rm -f "$OUT/dictation-44k.wav" # derived; rebuild below
+fi
+
+# Chromium's fake microphone runs at 44.1 kHz, so give it a file at that rate.
+if needs dictation-44k.wav; then
+  "${SOX[@]}" "$OUT/dictation.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/d44.wav" rate -v
+  finish "$TMP/d44.wav" dictation-44k.wav
+fi
+
+# --- human.wav -----------------------------------------------------------------
+if needs human.wav; then
+  if [[ ! -f "$HUMAN_RAW" ]]; then
+    echo "make-fixtures: $HUMAN_RAW not found; install pocketsphinx-testdata (sudo apt-get install pocketsphinx-testdata) or set POCKETSPHINX_TESTDATA" >&2
+    exit 1
+  fi
+  parts=("$TMP/h0.wav")
+  "${SOX[@]}" -t raw -r 16000 -c 1 -b 16 -e signed-integer -L "$HUMAN_RAW" "${FMT[@]}" "$TMP/h0.wav"
+  i=1
+  for w in "${HUMAN_WAVS[@]}"; do
+    if [[ ! -f "$w" ]]; then
+      echo "make-fixtures: $w not found; install pocketsphinx-testdata" >&2
+      exit 1
+    fi
+    "${SOX[@]}" "$w" "${FMT[@]}" "$TMP/h$i.wav"
+    parts+=("$TMP/h$i.wav")
+    i=$((i + 1))
+  done
+  silence 1.0 "$TMP/s1.wav"
+  join_with_gap "$TMP/s1.wav" "$TMP/human-body.wav" "${parts[@]}"
+  "${SOX[@]}" "$TMP/s1.wav" "$TMP/human-body.wav" "$TMP/s1.wav" "$TMP/human.wav"
+  finish "$TMP/human.wav" human.wav
+fi
+
+# --- long.wav: ~40 s of speech with no pause longer than 0.3 s ---------------
+if needs long.wav; then
+  parts=()
+  i=0
+  for s in "${LONG[@]}"; do
+    speak "$s" "$TMP/l$i.wav"
+    parts+=("$TMP/l$i.wav")
+    i=$((i + 1))
+  done
+  silence "$LONG_GAP" "$TMP/lgap.wav"
+  silence 1.0 "$TMP/s1.wav"
+  join_with_gap "$TMP/lgap.wav" "$TMP/long-body.wav" "${parts[@]}"
+  "${SOX[@]}" "$TMP/s1.wav" "$TMP/long-body.wav" "$TMP/s1.wav" "$TMP/long.wav"
+  finish "$TMP/long.wav" long.wav
+fi
+
+# --- silence.wav: 3 s of very quiet white noise -------------------------------
+if needs silence.wav; then
+  "${SOX[@]}" -n "${FMT[@]}" "$TMP/silence.wav" synth 3 whitenoise vol 0.001
+  finish "$TMP/silence.wav" silence.wav
+fi
+
+# --- corrupt.wav: RIFF/WAVE header, then garbage (no fmt/data chunk) ----------
+if needs corrupt.wav; then
+  {
+    # "RIFF", declared size 36 + 64000 (far more than present), "WAVE"
+    printf 'RIFF\x24\xfa\x00\x00WAVE'
+    # 250 bytes of 0xFF: chunk id and size are nonsense, body is truncated.
+    head -c 250 /dev/zero | tr '\000' '\377'
+  } >"$TMP/corrupt.wav"
+  finish "$TMP/corrupt.wav" corrupt.wav
+fi
+
+# --- not-audio.wav: plain text with a .wav name --------------------------------
+if needs not-audio.wav; then
+  printf 'This is a text file, not audio.\nIt only has a .wav name.\n' >"$TMP/not-audio.wav"
+  finish "$TMP/not-audio.wav" not-audio.wav
+fi
+
+# --- report ----------------------------------------------------------------------
+describe() {
+  local f="$OUT/$1"
+  if soxi "$f" >/dev/null 2>&1; then
+    printf '  %-18s %6.2f s  %5s Hz  %s ch  %6s bytes\n' "$1" "$(soxi -D "$f")" "$(soxi -r "$f")" "$(soxi -c "$f")" "$(wc -c <"$f")"
+  else
+    printf '  %-18s (not decodable, intentionally)  %s bytes\n' "$1" "$(wc -c <"$f")"
+  fi
+}
+
+if [[ ${#made[@]} -gt 0 ]]; then
+  echo "make-fixtures: made in ${OUT#"$ROOT"/}:"
+  for f in "${made[@]}"; do describe "$f"; done
+fi
+if [[ ${#skipped[@]} -gt 0 ]]; then
+  echo "make-fixtures: already present (use --force to remake): ${skipped[*]}"
+fi

@@ -1,0 +1,46 @@
+import { computed, signal } from '@preact/signals';
+import type { StatsView } from '../shared/stats';
+import type { BackendDecision, BackendSetting, LoadProgress } from '../shared/types';
+
+export type Phase = 'loading' | 'ready' | 'starting' | 'listening' | 'stopping' | 'failed';
+
+/** All UI state, as signals: components read these, the controller writes them. */
+export const phase = signal<Phase>('loading');
+export const speaking = signal(false);
+/** Live figure: a partial decode is running or results are pending for the current segment. */
+export const transcribing = signal(false);
+export const loadProgress = signal<Record<string, LoadProgress>>({});
+export const transcript = signal('');
+export const liveText = signal('');
+export const errorMessage = signal<string | null>(null);
+export const notice = signal<string | null>(null);
+export const levelDb = signal(-100);
+export const stats = signal<StatsView | null>(null);
+export const backendSetting = signal<BackendSetting>('auto');
+export const backendDecision = signal<BackendDecision | null>(null);
+export const isolated = signal(false);
+
+export const loadFraction = computed(() => {
+  const parts = Object.values(loadProgress.value);
+  const total = parts.reduce((sum, p) => sum + p.total, 0);
+  const loaded = parts.reduce((sum, p) => sum + p.loaded, 0);
+  return total > 0 ? loaded / total : 0;
+});
+
+export const statusText = computed(() => {
+  switch (phase.value) {
+    case 'loading':
+      return `Loading models… ${Math.round(loadFraction.value * 100)}%`;
+    case 'ready':
+      return 'Ready';
+    case 'starting':
+      return 'Starting microphone…';
+    case 'listening':
+      if (speaking.value) return 'Hearing speech';
+      return transcribing.value ? 'Transcribing' : 'Listening';
+    case 'stopping':
+      return 'Transcribing the last words…';
+    case 'failed':
+      return 'Not available';
+  }
+});

@@ -1,0 +1,199 @@
+import type { SegmentEvent } from '../shared/types';
+
+/**
+ * Turns per-frame speech probabilities into speech segments addressed by
+ * absolute sample index. Pure: tests drive it with arrays.
+ *
+ *   idle ──p ≥ start──▶ pending ──enough speech──▶ speaking ──hangover of silence──▶ idle
+ *                         │                          │
+ *                         └──silence──▶ idle         └──too long──▶ split at the quietest
+ *                          (a click, not speech)                    recent frame, keep speaking
+ */
+export interface SegmenterOptions {
+  sampleRate: number;
+  frameSamples: number;
+  /** A frame at or above this probability starts speech. */
+  startThreshold: number;
+  /** Speech continues while frames stay at or above this (hysteresis below `startThreshold`). */
+  endThreshold: number;
+  /** Speech shorter than this never becomes a segment. */
+  minSpeechMs: number;
+  /** Silence that ends a segment. Short, because it is pure latency before a final. */
+  hangoverMs: number;
+  /** Audio kept before the first speech frame so soft onsets are not clipped. */
+  preRollMs: number;
+  /** Audio kept after the last speech frame (trailing consonants). */
+  postPadMs: number;
+  /** Longer speech is split so no single decode grows without bound. */
+  maxSegmentMs: number;
+  /** How far back from the limit to look for the quietest point to split at. */
+  splitSearchMs: number;
+}
+
+export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
+  sampleRate: 16000,
+  frameSamples: 512,
+  startThreshold: 0.5,
+  endThreshold: 0.35,
+  minSpeechMs: 160,
+  // 10 frames: long enough to bridge the gaps between words, short enough
+  // that a final can arrive ~0.5 s after the speaker stops.
+  hangoverMs: 320,
+  preRollMs: 256,
+  postPadMs: 128,
+  // Moonshine is trained on utterances up to ~30 s and its decode time grows
+  // with length; 20 s keeps finals quick without cutting normal sentences.
+  maxSegmentMs: 20000,
+  splitSearchMs: 5000,
+};
+
+interface FrameRecord {
+  /** Absolute index of the frame's first sample. */
+  start: number;
+  probability: number;
+  /** RMS level, used to break ties between equally "unspeechy" frames. */
+  rms: number;
+}
+
+type State = 'idle' | 'pending' | 'speaking';
+
+export class Segmenter {
+  private readonly o: SegmenterOptions;
+  private readonly ms: (ms: number) => number;
+  private state: State = 'idle';
+  private nextId = 1;
+  private id = 0;
+  private segmentStart = 0;
+  private speechFrames = 0;
+  private silentFrames = 0;
+  /** Absolute end of the newest frame that counted as speech. */
+  private lastSpeechEnd = 0;
+  /** No segment may start before this (the end of the previous one). */
+  private floor = 0;
+  private position = 0;
+  /** Frames of the current segment, for choosing a split point. */
+  private frames: FrameRecord[] = [];
+
+  constructor(options: Partial<SegmenterOptions> = {}) {
+    this.o = { ...DEFAULT_SEGMENTER_OPTIONS, ...options };
+    const perMs = this.o.sampleRate / 1000;
+    this.ms = (ms) => Math.round(ms * perMs);
+  }
+
+  get speaking(): boolean {
+    return this.state === 'speaking';
+  }
+
+  /** The id of the segment in progress, or 0. */
+  get currentId(): number {
+    return this.state === 'speaking' ? this.id : 0;
+  }
+
+  /**
+   * Feeds one frame that starts at absolute sample `start`. Frames must be
+   * consecutive. Returns the events this frame caused, in order.
+   */
+  push(start: number, probability: number, rms = 0): SegmentEvent[] {
+    const o = this.o;
+    const end = start + o.frameSamples;
+    this.position = end;
+    const events: SegmentEvent[] = [];
+    const isStart = probability >= o.startThreshold;
+    const isSpeech = probability >= o.endThreshold;
+
+    switch (this.state) {
+      case 'idle':
+        if (isStart) {
+          this.state = 'pending';
+          this.segmentStart = Math.max(this.floor, start - this.ms(o.preRollMs));
+          this.speechFrames = 1;
+          this.silentFrames = 0;
+          this.lastSpeechEnd = end;
+          this.frames = [{ start, probability, rms }];
+          this.confirmIfLongEnough(events);
+        }
+        break;
+      case 'pending':
+        this.frames.push({ start, probability, rms });
+        if (isSpeech) {
+          this.speechFrames++;
+          this.silentFrames = 0;
+          this.lastSpeechEnd = end;
+          this.confirmIfLongEnough(events);
+        } else if (++this.silentFrames * o.frameSamples >= this.ms(o.hangoverMs)) {
+          this.state = 'idle'; // a click or a breath, not speech
+          this.frames = [];
+        }
+        break;
+      case 'speaking':
+        this.frames.push({ start, probability, rms });
+        if (isSpeech) {
+          this.silentFrames = 0;
+          this.lastSpeechEnd = end;
+        } else if (++this.silentFrames * o.frameSamples >= this.ms(o.hangoverMs)) {
+          this.finish(events, Math.min(end, this.lastSpeechEnd + this.ms(o.postPadMs)), 'silence');
+          break;
+        }
+        if (end - this.segmentStart >= this.ms(o.maxSegmentMs)) this.split(events);
+        break;
+    }
+    return events;
+  }
+
+  /** Ends any segment in progress at the current position (on Stop). */
+  flush(): SegmentEvent[] {
+    const events: SegmentEvent[] = [];
+    if (this.state === 'speaking') {
+      this.finish(events, Math.min(this.position, this.lastSpeechEnd + this.ms(this.o.postPadMs)), 'flush');
+    }
+    this.state = 'idle';
+    this.frames = [];
+    return events;
+  }
+
+  private confirmIfLongEnough(events: SegmentEvent[]): void {
+    if (this.speechFrames * this.o.frameSamples < this.ms(this.o.minSpeechMs)) return;
+    this.state = 'speaking';
+    this.id = this.nextId++;
+    events.push({ type: 'start', id: this.id, startSample: this.segmentStart });
+  }
+
+  private finish(events: SegmentEvent[], endSample: number, reason: 'silence' | 'split' | 'flush'): void {
+    events.push({ type: 'end', id: this.id, startSample: this.segmentStart, endSample, reason });
+    this.floor = endSample;
+    this.state = 'idle';
+    this.frames = [];
+  }
+
+  /**
+   * Splits a segment that reached the length limit at the quietest frame of
+   * the recent past: the lowest speech probability, ties broken by level. A
+   * pause between words scores far below any frame inside a word, so a word is
+   * only cut when the speaker never paused in `splitSearchMs`.
+   */
+  private split(events: SegmentEvent[]): void {
+    const o = this.o;
+    const searchFrom = this.position - this.ms(o.splitSearchMs);
+    // Leave at least a second on each side so neither piece is a fragment.
+    const minSide = this.ms(1000);
+    let best: FrameRecord | undefined;
+    for (const f of this.frames) {
+      if (f.start < searchFrom || f.start - this.segmentStart < minSide) continue;
+      if (this.position - f.start < minSide) continue;
+      if (!best || f.probability < best.probability || (f.probability === best.probability && f.rms < best.rms)) {
+        best = f;
+      }
+    }
+    const at = best ? best.start + (o.frameSamples >> 1) : this.position;
+    const carried = this.frames.filter((f) => f.start >= at);
+    this.finish(events, at, 'split');
+    // The speaker is still talking: the next segment starts where this one ended.
+    this.state = 'speaking';
+    this.id = this.nextId++;
+    this.segmentStart = at;
+    this.speechFrames = 0;
+    this.silentFrames = 0;
+    this.frames = carried;
+    events.push({ type: 'start', id: this.id, startSample: at });
+  }
+}

@@ -1,0 +1,218 @@
+import type { SegmentEvent, TranscriptionResult } from '../shared/types';
+
+/**
+ * Decides what the STT worker decodes next. Finals come first, always; a
+ * partial is only ever "the newest audio of the segment in progress", decided
+ * when the model is free, so stale partial requests never pile up behind one
+ * another, and a running partial is abandoned as soon as a final arrives.
+ */
+export interface TranscribeRequest {
+  kind: 'partial' | 'final';
+  segmentId: number;
+  startSample: number;
+  endSample: number;
+  /** False once the request is no longer worth finishing. */
+  shouldContinue: () => boolean;
+}
+
+export interface TranscribeOutcome {
+  text: string;
+  inferenceMs: number;
+  lostSamples: number;
+  aborted: boolean;
+}
+
+export interface SchedulerDeps {
+  now(): number;
+  writePosition(): number;
+  transcribe(request: TranscribeRequest): Promise<TranscribeOutcome>;
+  emit(result: TranscriptionResult): void;
+  /** Called when a partial decode was abandoned for a final. */
+  onPartialAbandoned?(): void;
+}
+
+export interface CadenceOptions {
+  /** Partials at most this often, however fast the model. */
+  minIntervalMs: number;
+  /** …and at least this often while the speaker talks. */
+  maxIntervalMs: number;
+  /** Wait this many times the last partial's inference time before the next, keeping the model mostly idle for finals. */
+  costFactor: number;
+  /** New audio needed since the last partial before another is worth decoding. */
+  minNewSamples: number;
+  /** A partial needs at least this much audio to say anything. */
+  minPartialSamples: number;
+}
+
+export const DEFAULT_CADENCE: CadenceOptions = {
+  minIntervalMs: 200,
+  maxIntervalMs: 1500,
+  costFactor: 1.5,
+  minNewSamples: 2400,
+  minPartialSamples: 4800,
+};
+
+/** Delay before the next partial, adapting to how long the last one took. */
+export function nextPartialDelay(lastInferenceMs: number, cadence: CadenceOptions = DEFAULT_CADENCE): number {
+  return Math.min(cadence.maxIntervalMs, Math.max(cadence.minIntervalMs, lastInferenceMs * cadence.costFactor));
+}
+
+interface Final {
+  id: number;
+  start: number;
+  end: number;
+}
+
+export class TranscriptionScheduler {
+  private readonly finals: Final[] = [];
+  private active: { id: number; start: number } | null = null;
+  private nextPartialAt = 0;
+  private lastPartialEnd = 0;
+  private running = false;
+  private wake: (() => void) | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly deps: SchedulerDeps,
+    private readonly cadence: CadenceOptions = DEFAULT_CADENCE,
+  ) {}
+
+  segment(event: SegmentEvent): void {
+    if (event.type === 'start') {
+      this.active = { id: event.id, start: event.startSample };
+      this.nextPartialAt = 0;
+      this.lastPartialEnd = event.startSample;
+    } else {
+      this.finals.push({ id: event.id, start: event.startSample, end: event.endSample });
+      if (this.active?.id === event.id) this.active = null;
+    }
+    this.poke();
+  }
+
+  /** Resolves once every final received so far has been emitted. */
+  idle(): Promise<void> {
+    if (this.finals.length === 0 && !this.busyWithFinal) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private busyWithFinal = false;
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.active = null;
+    this.poke();
+  }
+
+  private poke(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = () => resolve();
+      if (Number.isFinite(ms)) {
+        this.timer = setTimeout(() => this.poke(), Math.max(0, ms));
+      }
+    }).finally(() => {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running || this.finals.length > 0) {
+      const final = this.finals.shift();
+      if (final) {
+        this.busyWithFinal = true;
+        try {
+          await this.runFinal(final);
+        } finally {
+          this.busyWithFinal = false;
+        }
+        if (this.finals.length === 0) this.releaseIdleWaiters();
+        continue;
+      }
+      const wait = this.partialWait();
+      if (wait <= 0) {
+        await this.runPartial();
+        continue;
+      }
+      await this.sleep(wait);
+    }
+    this.releaseIdleWaiters();
+  }
+
+  private releaseIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Milliseconds until a partial is due; Infinity when none is wanted. */
+  private partialWait(): number {
+    const active = this.active;
+    if (!active || !this.running) return Number.POSITIVE_INFINITY;
+    const written = this.deps.writePosition();
+    if (written - active.start < this.cadence.minPartialSamples) return 40;
+    if (written - this.lastPartialEnd < this.cadence.minNewSamples) return 40;
+    return this.nextPartialAt - this.deps.now();
+  }
+
+  private async runFinal(final: Final): Promise<void> {
+    const outcome = await this.deps.transcribe({
+      kind: 'final',
+      segmentId: final.id,
+      startSample: final.start,
+      endSample: final.end,
+      shouldContinue: () => true,
+    });
+    this.deps.emit({
+      kind: 'final',
+      segmentId: final.id,
+      text: outcome.text,
+      startSample: final.start,
+      endSample: final.end,
+      inferenceMs: outcome.inferenceMs,
+      lostSamples: outcome.lostSamples,
+    });
+  }
+
+  private async runPartial(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    const end = this.deps.writePosition();
+    const outcome = await this.deps.transcribe({
+      kind: 'partial',
+      segmentId: active.id,
+      startSample: active.start,
+      endSample: end,
+      // A final waiting, or the segment having ended, makes this partial stale.
+      shouldContinue: () => this.finals.length === 0 && this.active?.id === active.id,
+    });
+    this.lastPartialEnd = end;
+    this.nextPartialAt = this.deps.now() + nextPartialDelay(outcome.inferenceMs, this.cadence);
+    if (outcome.aborted) {
+      this.deps.onPartialAbandoned?.();
+      return;
+    }
+    if (this.active?.id !== active.id) return; // the segment ended meanwhile; its final follows
+    this.deps.emit({
+      kind: 'partial',
+      segmentId: active.id,
+      text: outcome.text,
+      startSample: active.start,
+      endSample: end,
+      inferenceMs: outcome.inferenceMs,
+      lostSamples: outcome.lostSamples,
+    });
+  }
+}

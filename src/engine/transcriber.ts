@@ -1,0 +1,34 @@
+import type { AudioRing } from '../audio/ring';
+import { type PipelineStats, Stat } from '../shared/stats';
+import type { MoonshineModel } from './moonshine';
+import type { TranscribeOutcome, TranscribeRequest } from './stt-scheduler';
+import { detokenize } from './tokenizer';
+
+/** Reads a request's range out of the ring and runs Moonshine on it. */
+export class RingTranscriber {
+  constructor(
+    private readonly ring: AudioRing,
+    private readonly model: MoonshineModel,
+    private readonly stats: PipelineStats,
+  ) {}
+
+  async transcribe(request: TranscribeRequest): Promise<TranscribeOutcome> {
+    const length = Math.max(0, request.endSample - request.startSample);
+    const audio = new Float32Array(length);
+    const { copied, lost } = this.ring.read(request.startSample, audio);
+    if (lost > 0 && request.kind === 'final') this.stats.add(Stat.DroppedSamples, lost);
+    this.stats.set(Stat.SttLagSamples, this.ring.writePosition() - request.endSample);
+    // Overwritten audio is zero-filled at the front: decode only what is real.
+    const usable = audio.subarray(lost, copied);
+    if (usable.length < 1600) return { text: '', inferenceMs: 0, lostSamples: lost, aborted: false };
+
+    const t0 = performance.now();
+    const result = await this.model.decode(usable, { shouldContinue: request.shouldContinue });
+    const inferenceMs = performance.now() - t0;
+    if (!result.aborted) {
+      this.stats.set(Stat.SttLastInferenceMs, inferenceMs);
+      this.stats.set(Stat.SttLastAudioMs, usable.length / 16);
+    }
+    return { text: detokenize(result.tokens), inferenceMs, lostSamples: lost, aborted: result.aborted };
+  }
+}

@@ -1,0 +1,94 @@
+import type { AudioRing } from '../audio/ring';
+import { type PipelineStats, Stat } from '../shared/stats';
+import type { SegmentEvent } from '../shared/types';
+import { Segmenter, type SegmenterOptions } from './segmenter';
+import { type SileroVad, VAD_FRAME_SAMPLES } from './silero';
+
+/**
+ * Reads the ring frame by frame from where dictation started, runs Silero on
+ * each 512-sample frame and feeds the segmenter. Owns its read position; the
+ * ring never waits for it.
+ */
+export class VadStream {
+  private readonly frame = new Float32Array(VAD_FRAME_SAMPLES);
+  private readonly segmenter: Segmenter;
+  private position: number;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly ring: AudioRing,
+    private readonly vad: SileroVad,
+    private readonly stats: PipelineStats,
+    private readonly onEvent: (event: SegmentEvent) => void,
+    private readonly onSpeaking: (speaking: boolean) => void,
+    options: Partial<SegmenterOptions> = {},
+  ) {
+    this.segmenter = new Segmenter(options);
+    this.position = ring.writePosition();
+    vad.reset();
+  }
+
+  get readPosition(): number {
+    return this.position;
+  }
+
+  /** Processes every whole frame written so far; a call during a pump joins it. */
+  pump(): Promise<void> {
+    this.running ??= this.drain().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const written = this.ring.writePosition();
+      this.stats.set(Stat.VadLagSamples, written - this.position);
+      if (written - this.position < VAD_FRAME_SAMPLES) return;
+      if (written - this.position > this.ring.capacity) {
+        // Fell a whole ring behind (e.g. the tab was frozen): skip to what is still there.
+        const oldest = this.ring.oldestAvailable();
+        this.stats.add(Stat.DroppedSamples, oldest - this.position);
+        this.position = oldest;
+      }
+      await this.processFrame();
+    }
+  }
+
+  private async processFrame(): Promise<void> {
+    const { lost } = this.ring.read(this.position, this.frame);
+    if (lost > 0) this.stats.add(Stat.DroppedSamples, lost);
+    const t0 = performance.now();
+    const probability = await this.vad.probability(this.frame);
+    const micros = (performance.now() - t0) * 1000;
+    const previous = this.stats.get(Stat.VadFrameMicros);
+    this.stats.set(Stat.VadFrameMicros, previous === 0 ? micros : previous * 0.95 + micros * 0.05);
+    const rms = frameRms(this.frame);
+    this.stats.set(Stat.LevelCentiDb, Math.max(-100, 20 * Math.log10(rms + 1e-9)) * 100);
+
+    const wasSpeaking = this.segmenter.speaking;
+    for (const event of this.segmenter.push(this.position, probability, rms)) this.onEvent(event);
+    this.position += VAD_FRAME_SAMPLES;
+    if (this.segmenter.speaking !== wasSpeaking) {
+      this.stats.set(Stat.Speaking, this.segmenter.speaking ? 1 : 0);
+      this.onSpeaking(this.segmenter.speaking);
+    }
+  }
+
+  /** Drains what is left and closes any open segment. */
+  async finish(): Promise<void> {
+    await this.pump();
+    for (const event of this.segmenter.flush()) this.onEvent(event);
+    this.stats.set(Stat.Speaking, 0);
+    this.onSpeaking(false);
+  }
+}
+
+export function frameRms(frame: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < frame.length; i++) {
+    const v = frame[i] as number;
+    sum += v * v;
+  }
+  return Math.sqrt(sum / Math.max(1, frame.length));
+}

@@ -1,0 +1,24 @@
+import { loadFraction, phase } from '../app/state';
+
+export function RecordButton({ onToggle }: { onToggle: () => void }) {
+  const p = phase.value;
+  const listening = p === 'listening';
+  const busy = p === 'loading' || p === 'starting' || p === 'stopping' || p === 'failed';
+  return (
+    <div class="record">
+      <button
+        type="button"
+        class={listening ? 'record-button listening' : 'record-button'}
+        onClick={onToggle}
+        disabled={busy}
+        aria-pressed={listening}
+      >
+        <span class="record-dot" aria-hidden="true" />
+        {listening ? 'Stop dictation' : 'Start dictation'}
+      </button>
+      {p === 'loading' && (
+        <progress class="load-progress" value={loadFraction.value} max={1} aria-label="Loading models" />
+      )}
+    </div>
+  );
+}

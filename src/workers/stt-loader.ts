@@ -1,0 +1,103 @@
+import type { InferenceSession } from 'onnxruntime-web';
+import { MoonshineModel } from '../engine/moonshine';
+import type { BackendDecision, BackendName, BackendSetting, ModelUrls, ProgressCallback } from '../shared/types';
+import { fetchWithProgress } from './fetch-progress';
+import { createSession, loadOrt, type OrtModule, wasmThreads } from './ort-runtime';
+import { probeWebGpu } from './webgpu-probe';
+
+export const ENCODER_FILE = 'moonshine-tiny-encoder.onnx';
+export const DECODER_FILE = 'moonshine-tiny-decoder-merged.onnx';
+
+export interface LoadedStt {
+  model: MoonshineModel;
+  decision: BackendDecision;
+  sessions: InferenceSession[];
+}
+
+interface ModelBytes {
+  encoder: Uint8Array;
+  decoder: Uint8Array;
+}
+
+async function buildModel(ort: OrtModule, bytes: ModelBytes, backend: BackendName) {
+  const encoder = await createSession(ort, bytes.encoder, backend);
+  const decoder = await createSession(ort, bytes.decoder, backend);
+  return { model: new MoonshineModel(ort.Tensor, encoder, decoder), sessions: [encoder, decoder] };
+}
+
+/** The first call after loading is ~2× slower (measured): pay it before the user speaks. */
+async function warmUp(model: MoonshineModel): Promise<number> {
+  const noise = new Float32Array(16000 * 2);
+  for (let i = 0; i < noise.length; i++) noise[i] = (Math.random() - 0.5) * 1e-3;
+  await model.decode(noise, { maxTokens: 4 });
+  const t0 = performance.now();
+  await model.decode(noise, { maxTokens: 8 });
+  return performance.now() - t0;
+}
+
+/**
+ * Loads Moonshine and picks the backend: the person's setting if they made
+ * one, else a decision remembered from an earlier visit, else a short
+ * measurement of both backends. A software WebGPU adapter is never picked
+ * automatically: it transcribes correctly but dozens of times slower.
+ */
+export async function loadStt(
+  urls: ModelUrls,
+  setting: BackendSetting,
+  remembered: BackendDecision | null,
+  onProgress: ProgressCallback,
+): Promise<LoadedStt> {
+  const [encoder, decoder] = await Promise.all([
+    fetchWithProgress(urls.models + ENCODER_FILE, 'speech encoder', onProgress),
+    fetchWithProgress(urls.models + DECODER_FILE, 'speech decoder', onProgress),
+  ]);
+  const bytes = { encoder, decoder };
+  const threads = wasmThreads();
+  const gpu = setting === 'wasm' ? null : await probeWebGpu();
+
+  const wasm = async (reason: string): Promise<LoadedStt> => {
+    const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads);
+    const built = await buildModel(ort, bytes, 'wasm');
+    await warmUp(built.model);
+    return { ...built, decision: { backend: 'wasm', threads, reason, adapter: gpu?.description } };
+  };
+  const webgpu = async (reason: string): Promise<LoadedStt> => {
+    const ort = await loadOrt('webgpu', urls.ort, threads);
+    const built = await buildModel(ort, bytes, 'webgpu');
+    await warmUp(built.model);
+    return { ...built, decision: { backend: 'webgpu', threads, reason, adapter: gpu?.description } };
+  };
+
+  if (setting === 'wasm') return wasm('chosen in settings');
+  if (setting === 'webgpu') {
+    if (!gpu?.available) return wasm(`WebGPU chosen but unavailable (${gpu?.description ?? 'no adapter'})`);
+    return webgpu('chosen in settings');
+  }
+  if (!gpu?.available) return wasm(gpu?.description ?? 'no WebGPU');
+  if (gpu.software) return wasm(`WebGPU adapter is software (${gpu.description})`);
+  if (remembered && remembered.adapter === gpu.description && remembered.threads === threads) {
+    return remembered.backend === 'webgpu'
+      ? webgpu(`measured earlier: ${describeDecision(remembered)}`)
+      : wasm(`measured earlier: ${describeDecision(remembered)}`);
+  }
+
+  // Measure both on the same probe audio and keep the faster.
+  const onGpu = await webgpu('measured');
+  const gpuMs = await warmUp(onGpu.model);
+  const onCpu = await wasm('measured');
+  const cpuMs = await warmUp(onCpu.model);
+  const measuredMs = { webgpu: Math.round(gpuMs), wasm: Math.round(cpuMs) };
+  const [keep, drop] = gpuMs < cpuMs ? [onGpu, onCpu] : [onCpu, onGpu];
+  for (const session of drop.sessions) await session.release();
+  keep.decision = {
+    ...keep.decision,
+    measuredMs,
+    reason: `faster in a measurement (${describeDecision({ ...keep.decision, measuredMs })})`,
+  };
+  return keep;
+}
+
+function describeDecision(decision: BackendDecision): string {
+  const m = decision.measuredMs;
+  return m ? `WebGPU ${m.webgpu ?? '?'} ms, WASM ${m.wasm ?? '?'} ms` : decision.backend;
+}

@@ -1,0 +1,93 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import { type AudioSource, openAudioSource } from '../audio/source';
+import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
+import { RingTranscriber } from '../engine/transcriber';
+import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
+import type {
+  AudioSourceHandle,
+  BackendDecision,
+  BackendSetting,
+  ModelUrls,
+  ProgressCallback,
+  SegmentSink,
+  TranscriptionResult,
+} from '../shared/types';
+import { type LoadedStt, loadStt } from './stt-loader';
+
+/** Moonshine speech-to-text. Created once per page; models load once. */
+let loaded: LoadedStt | null = null;
+let stats = new PipelineStats(createStatsBuffer(false));
+let session: { source: AudioSource; scheduler: TranscriptionScheduler } | null = null;
+
+/** Finals can name audio the VAD has seen a moment before this worker's port copy arrived. */
+async function waitForAudio(source: AudioSource, end: number, timeoutMs = 500): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (source.ring.writePosition() < end && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const api = {
+  async load(
+    urls: ModelUrls,
+    setting: BackendSetting,
+    remembered: BackendDecision | null,
+    counters: Int32Array | null,
+    onProgress: ProgressCallback,
+  ): Promise<BackendDecision> {
+    if (counters) stats = new PipelineStats(counters);
+    if (loaded) {
+      for (const s of loaded.sessions) await s.release();
+      loaded = null;
+    }
+    loaded = await loadStt(urls, setting, remembered, onProgress);
+    stats.set(Stat.Backend, loaded.decision.backend === 'webgpu' ? 2 : 1);
+    stats.set(Stat.Threads, loaded.decision.threads);
+    return loaded.decision;
+  },
+
+  /** Starts transcribing segments that the VAD announces on `segmentPort`. */
+  start(handle: AudioSourceHandle, segmentPort: MessagePort, onResult: (result: TranscriptionResult) => void): void {
+    if (!loaded) throw new Error('Speech model is not loaded yet');
+    api.stop();
+    const source = openAudioSource(handle, (gap) => stats.add(Stat.DroppedSamples, gap));
+    const transcriber = new RingTranscriber(source.ring, loaded.model, stats);
+    const scheduler = new TranscriptionScheduler({
+      now: () => performance.now(),
+      writePosition: () => source.ring.writePosition(),
+      transcribe: async (request: TranscribeRequest) => {
+        if (request.kind === 'final') await waitForAudio(source, request.endSample);
+        return transcriber.transcribe(request);
+      },
+      emit: (result) => {
+        stats.add(result.kind === 'final' ? Stat.FinalsEmitted : Stat.PartialsEmitted, 1);
+        onResult(result);
+      },
+      onPartialAbandoned: () => stats.add(Stat.PartialsAbandoned, 1),
+    });
+    const sink: SegmentSink = { segment: (event) => scheduler.segment(event) };
+    Comlink.expose(sink, segmentPort);
+    scheduler.start();
+    session = { source, scheduler };
+  },
+
+  /** Resolves when every segment the VAD has ended so far has its final text. */
+  async finish(): Promise<void> {
+    await session?.scheduler.idle();
+  },
+
+  stop(): void {
+    if (!session) return;
+    session.scheduler.stop();
+    session.source.close();
+    session = null;
+  },
+
+  statsSnapshot(): Int32Array {
+    return stats.snapshot();
+  },
+};
+
+export type SttApi = typeof api;
+Comlink.expose(api);

@@ -1,0 +1,86 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import { type AudioSource, openAudioSource } from '../audio/source';
+import { SileroVad } from '../engine/silero';
+import { VadStream } from '../engine/vad-stream';
+import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
+import type { AudioSourceHandle, ModelUrls, ProgressCallback, SegmentSink, VadStatusEvent } from '../shared/types';
+import { fetchWithProgress } from './fetch-progress';
+import { createSession, loadOrt } from './ort-runtime';
+
+export const VAD_FILE = 'silero-vad-v5.onnx';
+/** How often the shared ring is polled; a 512-sample frame is 32 ms. */
+const POLL_MS = 16;
+
+let vad: SileroVad | null = null;
+let stats = new PipelineStats(createStatsBuffer(false));
+let session: {
+  source: AudioSource;
+  stream: VadStream;
+  timer: ReturnType<typeof setInterval>;
+  sink: Comlink.Remote<SegmentSink>;
+} | null = null;
+
+const api = {
+  async load(urls: ModelUrls, counters: Int32Array | null, onProgress: ProgressCallback): Promise<void> {
+    if (counters) stats = new PipelineStats(counters);
+    if (vad) return;
+    const bytes = await fetchWithProgress(urls.models + VAD_FILE, 'voice detector', onProgress);
+    // One thread: a frame takes ~0.3 ms, and the STT worker needs the cores.
+    const ort = await loadOrt('wasm', urls.ort, 1);
+    vad = new SileroVad(ort.Tensor, await createSession(ort, bytes, 'wasm'));
+    await vad.probability(new Float32Array(512));
+    vad.reset();
+  },
+
+  start(handle: AudioSourceHandle, sttPort: MessagePort, onStatus: (event: VadStatusEvent) => void): void {
+    if (!vad) throw new Error('Voice detector is not loaded yet');
+    api.stop();
+    const source = openAudioSource(handle, (gap) => stats.add(Stat.DroppedSamples, gap));
+    const sink = Comlink.wrap<SegmentSink>(sttPort);
+    const stream = new VadStream(
+      source.ring,
+      vad,
+      stats,
+      (event) => {
+        void sink.segment(event);
+        onStatus({ type: 'segment', event });
+      },
+      (speaking) => onStatus({ type: 'speech', speaking }),
+    );
+    const timer = setInterval(() => {
+      stream.pump().catch(reportAndStop);
+    }, POLL_MS);
+    session = { source, stream, timer, sink };
+  },
+
+  /** Processes the audio already captured and closes any open segment. */
+  async finish(): Promise<void> {
+    if (!session) return;
+    clearInterval(session.timer);
+    await session.stream.finish();
+  },
+
+  stop(): void {
+    if (!session) return;
+    clearInterval(session.timer);
+    session.source.close();
+    session.sink[Comlink.releaseProxy]();
+    session = null;
+  },
+
+  statsSnapshot(): Int32Array {
+    return stats.snapshot();
+  },
+};
+
+function reportAndStop(error: unknown): void {
+  api.stop();
+  // Surfaces as the worker's `error` event, which the app reports.
+  setTimeout(() => {
+    throw error;
+  });
+}
+
+export type VadApi = typeof api;
+Comlink.expose(api);
