@@ -175,6 +175,19 @@ if needs human.wav; then
   finish "$TMP/human.wav" human.wav
 fi
 
+# 44.1 kHz copies for Chromium's fake microphone: the human recordings, and
+# "go forward ten meters" alone (short enough for the slow SwiftShader WebGPU test).
+if needs human-44k.wav; then
+  "${SOX[@]}" "$OUT/human.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/h44.wav" rate -v
+  finish "$TMP/h44.wav" human-44k.wav
+fi
+if needs goforward-44k.wav; then
+  "${SOX[@]}" -t raw -r 16000 -c 1 -b 16 -e signed-integer -L "$HUMAN_RAW" "${FMT[@]}" "$TMP/gf.wav"
+  silence 1.0 "$TMP/gf-s1.wav"
+  "${SOX[@]}" "$TMP/gf-s1.wav" "$TMP/gf.wav" "$TMP/gf-s1.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/gf44.wav" rate -v
+  finish "$TMP/gf44.wav" goforward-44k.wav
+fi
+
 # --- long.wav: ~40 s of speech with no pause longer than 0.3 s ---------------
 if needs long.wav; then
   parts=()

@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, type Page, chromium, expect } from '@playwright/test';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const FIXTURES = resolve('tests/fixtures/generated');
+export const TRANSCRIPTS = JSON.parse(readFileSync(resolve('tests/fixtures/transcripts.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+
+/** Flags every test browser gets: no sandbox (root), no network chatter to hosts this machine cannot reach. */
+const BASE_FLAGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+export interface LaunchOptions {
+  /** WAV played by the fake microphone, once (`%noloop`). */
+  wav?: string;
+  /** Use SwiftShader's WebGPU adapter instead of disabling the GPU. */
+  webgpu?: boolean;
+  /** Grant the microphone permission (the default) or leave it to be denied. */
+  microphone?: boolean;
+}
+
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the page or its workers asked for. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function launch(options: LaunchOptions = {}): Promise<TestBrowser> {
+  const wav = options.wav ?? 'dictation-44k.wav';
+  const wavPath = join(FIXTURES, wav);
+  if (!existsSync(wavPath)) throw new Error(`${wavPath} is missing: run npm run fixtures`);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'utter-e2e-'));
+  const args = [...BASE_FLAGS, `--use-file-for-fake-audio-capture=${wavPath}%noloop`];
+  args.push(...(options.webgpu ? ['--enable-unsafe-webgpu', '--use-angle=swiftshader'] : ['--disable-gpu']));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    permissions: options.microphone === false ? [] : ['microphone', 'clipboard-read', 'clipboard-write'],
+  });
+  const requests: string[] = [];
+  context.on('request', (request) => requests.push(request.url()));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => console.log(`[pageerror] ${error.message}`));
+  return {
+    context,
+    page,
+    requests,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the app and waits until the models are loaded and Start is enabled. */
+export async function openReady(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 120_000 });
+}
+
+/**
+ * Dictates the whole fake-microphone file: Start, wait for the audio to play
+ * out, Stop, and wait for the last final.
+ */
+export async function dictate(page: Page, seconds: number): Promise<string> {
+  await page.getByRole('button', { name: 'Start dictation' }).click();
+  await expect(page.getByRole('button', { name: 'Stop dictation' })).toBeVisible();
+  await page.waitForTimeout(seconds * 1000);
+  await page.getByRole('button', { name: 'Stop dictation' }).click();
+  await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+  return page.getByLabel('Transcript').inputValue();
+}
+
+export async function diagnostic(page: Page, stat: string): Promise<string> {
+  return (await page.locator(`[data-stat="${stat}"]`).textContent()) ?? '';
+}
