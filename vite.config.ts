@@ -1,5 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import packageJson from './package.json' with { type: 'json' };
 
 /** SharedArrayBuffer (the audio ring, ort threads) needs a cross-origin isolated page. */
 export const ISOLATION_HEADERS = {
@@ -8,10 +10,62 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/** Shown in the UI; tests build two versions with different values to exercise updates. */
+const APP_VERSION = process.env.UTTER_VERSION ?? packageJson.version;
+
 export default defineConfig({
   // Relative URLs: dist/ works from any static host and under any sub-path.
   base: './',
-  plugins: [preact()],
+  define: { __APP_VERSION__: JSON.stringify(APP_VERSION) },
+  plugins: [
+    preact(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      // We register and prompt ourselves (src/app/service-worker.ts).
+      injectRegister: false,
+      registerType: 'prompt',
+      injectManifest: {
+        rollupFormat: 'iife',
+        globPatterns: ['**/*.{html,js,css,svg,png,webmanifest,onnx,wasm,mjs}'],
+        // The models (20 MB decoder) and the WebGPU runtime (27 MB) are the app: cache them deliberately.
+        maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+      },
+      manifest: {
+        name: 'Utter — private dictation',
+        short_name: 'Utter',
+        description: 'Dictation that runs entirely in your browser. Your voice never leaves this device.',
+        display: 'standalone',
+        theme_color: '#1f3a5f',
+        background_color: '#f6f7f9',
+        start_url: './',
+        scope: './',
+        id: './',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+        screenshots: [
+          {
+            src: 'screenshots/wide.png',
+            sizes: '1280x800',
+            type: 'image/png',
+            form_factor: 'wide',
+            label: 'Dictating in Utter',
+          },
+          {
+            src: 'screenshots/narrow.png',
+            sizes: '540x960',
+            type: 'image/png',
+            form_factor: 'narrow',
+            label: 'Utter on a phone',
+          },
+        ],
+      },
+    }),
+  ],
   resolve: {
     // onnxruntime-web's "extern wasm" builds import their .mjs/.wasm at run time
     // from ort.env.wasm.wasmPaths (our public/ort/), instead of inlining them.

@@ -2,6 +2,7 @@ import { batch } from '@preact/signals';
 import { appendSegment, cleanSegmentText } from '../engine/transcript';
 import { viewStats } from '../shared/stats';
 import type { BackendSetting, LoadProgress, TranscriptionResult, VadStatusEvent } from '../shared/types';
+import { installBenchHook } from './bench-hook';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
 import { DictationPipeline } from './pipeline';
 import { readPref, writePref } from './prefs';
@@ -19,6 +20,7 @@ export class DictationController {
   /** Segments that already have final text: late partials for them are ignored. */
   private finalisedThrough = 0;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private benchRecorder: ((result: TranscriptionResult) => void) | null = null;
 
   async init(): Promise<void> {
     const missing = missingBrowserFeatures();
@@ -40,6 +42,7 @@ export class DictationController {
         onWorkerError: (worker, message) => this.onWorkerError(worker, message),
       });
       state.isolated.value = this.pipeline.isolated;
+      this.benchRecorder = installBenchHook(this.pipeline);
       const decision = await this.pipeline.load(state.backendSetting.value, remembered ?? null, (p) =>
         this.onProgress(p),
       );
@@ -109,6 +112,7 @@ export class DictationController {
   }
 
   private onResult(result: TranscriptionResult): void {
+    this.benchRecorder?.(result);
     if (result.segmentId <= this.finalisedThrough) return;
     if (result.kind === 'partial') {
       batch(() => {

@@ -139,6 +139,16 @@ export class DictationPipeline {
     return mergeSnapshots(await Promise.all([this.vad.statsSnapshot(), this.stt.statsSnapshot()]));
   }
 
+  /** Benchmarks: one clip through the STT worker, outside dictation. */
+  transcribeClip(samples: Float32Array): Promise<{ text: string; inferenceMs: number }> {
+    return this.stt.transcribeClip(Comlink.transfer(samples, [samples.buffer]));
+  }
+
+  /** Benchmarks: Silero's time per frame in the VAD worker. */
+  measureVadFrames(samples: Float32Array): Promise<number[]> {
+    return this.vad.measureFrames(Comlink.transfer(samples, [samples.buffer]));
+  }
+
   ringWritePosition(): number | null {
     return this.ring ? new AudioRing(this.ring).writePosition() : null;
   }

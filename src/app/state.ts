@@ -1,6 +1,7 @@
 import { computed, signal } from '@preact/signals';
 import type { StatsView } from '../shared/stats';
 import type { BackendDecision, BackendSetting, LoadProgress } from '../shared/types';
+import { offlineProgress } from './offline';
 
 export type Phase = 'loading' | 'ready' | 'starting' | 'listening' | 'stopping' | 'failed';
 
@@ -27,12 +28,25 @@ export const loadFraction = computed(() => {
   return total > 0 ? loaded / total : 0;
 });
 
+/** Where the models came from on this load: the offline copy, the network, or both. */
+export const modelSource = computed(() => {
+  const parts = Object.values(loadProgress.value).filter((p) => p.done);
+  if (parts.length === 0) return null;
+  const cached = parts.filter((p) => p.fromCache).length;
+  return cached === parts.length ? 'offline copy' : cached === 0 ? 'network' : 'offline copy and network';
+});
+
 export const statusText = computed(() => {
   switch (phase.value) {
-    case 'loading':
+    case 'loading': {
+      const offline = offlineProgress.value;
+      if (offline && loadFraction.value === 0 && offline.done < offline.total) {
+        return `Saving Utter for offline use… ${offline.done} of ${offline.total} files`;
+      }
       return `Loading models… ${Math.round(loadFraction.value * 100)}%`;
+    }
     case 'ready':
-      return 'Ready';
+      return modelSource.value ? `Ready (models from the ${modelSource.value})` : 'Ready';
     case 'starting':
       return 'Starting microphone…';
     case 'listening':

@@ -79,6 +79,8 @@ export interface LoadProgress {
   loaded: number;
   total: number;
   done: boolean;
+  /** Served from the service worker's offline copy rather than the network. */
+  fromCache?: boolean;
 }
 
 export interface ModelUrls {

@@ -1,5 +1,6 @@
 import type { DictationController } from '../app/controller';
 import { errorMessage, notice } from '../app/state';
+import { AppBanners } from './AppBanners';
 import { Diagnostics } from './Diagnostics';
 import { LevelMeter } from './LevelMeter';
 import { RecordButton } from './RecordButton';
@@ -13,6 +14,7 @@ export function App({ controller }: { controller: DictationController }) {
         <h1>Utter</h1>
         <p class="tagline">Private dictation. Your voice never leaves this device.</p>
       </header>
+      <AppBanners />
       {errorMessage.value && (
         <div class="alert" role="alert">
           {errorMessage.value}
@@ -37,6 +39,7 @@ export function App({ controller }: { controller: DictationController }) {
         onClear={() => controller.clearTranscript()}
       />
       <Diagnostics onBackend={(setting) => void controller.setBackend(setting)} />
+      <footer class="version">Utter {__APP_VERSION__}</footer>
     </main>
   );
 }

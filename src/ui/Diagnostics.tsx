@@ -1,4 +1,5 @@
-import { backendDecision, backendSetting, isolated, phase, stats } from '../app/state';
+import { storage } from '../app/offline';
+import { backendDecision, backendSetting, isolated, modelSource, phase, stats } from '../app/state';
 import type { BackendSetting } from '../shared/types';
 
 const fmt = (value: number | null | undefined, digits = 0) => (value == null ? '—' : value.toFixed(digits));
@@ -30,6 +31,14 @@ export function Diagnostics({ onBackend }: { onBackend: (setting: BackendSetting
         <dd data-stat="threads">{decision?.threads ?? '—'}</dd>
         <dt>crossOriginIsolated</dt>
         <dd data-stat="isolated">{String(isolated.value)}</dd>
+        <dt>Models from</dt>
+        <dd data-stat="model-source">{modelSource.value ?? '—'}</dd>
+        <dt>Stored on this device</dt>
+        <dd data-stat="storage">
+          {storage.value
+            ? `${storage.value.usageMb.toFixed(0)} MB of ${storage.value.quotaMb.toFixed(0)} MB${storage.value.persisted ? ' (persistent)' : ''}`
+            : '—'}
+        </dd>
         <dt>Audio transport</dt>
         <dd data-stat="transport">{isolated.value ? 'SharedArrayBuffer ring' : 'MessagePort chunks'}</dd>
       </dl>

@@ -1,3 +1,4 @@
+import { CACHE_HEADER } from '../shared/sw-protocol';
 import type { ProgressCallback } from '../shared/types';
 
 /**
@@ -9,9 +10,10 @@ export async function fetchWithProgress(url: string, label: string, onProgress: 
   const response = await fetch(url);
   if (!response.ok) throw new Error(`Could not load ${label} (${response.status} ${response.statusText}) from ${url}`);
   const total = Number(response.headers.get('content-length')) || 0;
+  const fromCache = response.headers.get(CACHE_HEADER) === 'cache';
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
-    onProgress({ label, loaded: bytes.length, total: bytes.length, done: true });
+    onProgress({ label, loaded: bytes.length, total: bytes.length, done: true, fromCache });
     return bytes;
   }
   const reader = response.body.getReader();
@@ -22,7 +24,7 @@ export async function fetchWithProgress(url: string, label: string, onProgress: 
     if (done) break;
     parts.push(value);
     loaded += value.length;
-    onProgress({ label, loaded, total: Math.max(total, loaded), done: false });
+    onProgress({ label, loaded, total: Math.max(total, loaded), done: false, fromCache });
   }
   const bytes = new Uint8Array(loaded);
   let offset = 0;
@@ -30,6 +32,6 @@ export async function fetchWithProgress(url: string, label: string, onProgress: 
     bytes.set(part, offset);
     offset += part.length;
   }
-  onProgress({ label, loaded, total: loaded, done: true });
+  onProgress({ label, loaded, total: loaded, done: true, fromCache });
   return bytes;
 }

@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
 import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
+import { detokenize } from '../engine/tokenizer';
 import { RingTranscriber } from '../engine/transcriber';
 import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
 import type {
@@ -86,6 +87,18 @@ const api = {
 
   statsSnapshot(): Int32Array {
     return stats.snapshot();
+  },
+
+  /**
+   * Transcribes one clip outside dictation (benchmarks, diagnostics). Refused
+   * while dictating: one session must not run two decodes at once.
+   */
+  async transcribeClip(samples: Float32Array): Promise<{ text: string; inferenceMs: number }> {
+    if (!loaded) throw new Error('Speech model is not loaded yet');
+    if (session) throw new Error('Busy dictating');
+    const t0 = performance.now();
+    const result = await loaded.model.decode(samples);
+    return { text: detokenize(result.tokens), inferenceMs: performance.now() - t0 };
   },
 };
 

@@ -72,6 +72,21 @@ const api = {
   statsSnapshot(): Int32Array {
     return stats.snapshot();
   },
+
+  /** Milliseconds Silero takes per 512-sample frame of `samples` (benchmarks). */
+  async measureFrames(samples: Float32Array): Promise<number[]> {
+    if (!vad) throw new Error('Voice detector is not loaded yet');
+    if (session) throw new Error('Busy dictating');
+    const times: number[] = [];
+    vad.reset();
+    for (let at = 0; at + 512 <= samples.length; at += 512) {
+      const t0 = performance.now();
+      await vad.probability(samples.slice(at, at + 512));
+      times.push(performance.now() - t0);
+    }
+    vad.reset();
+    return times;
+  },
 };
 
 function reportAndStop(error: unknown): void {

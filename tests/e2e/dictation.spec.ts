@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { wordErrorRate } from '../../src/engine/wer';
-import { TRANSCRIPTS, diagnostic, dictate, launch, openReady } from './browser';
+import { diagnostic, dictate, launch, openReady, TRANSCRIPTS } from './browser';
 
 /** dictation-44k.wav: 23.4 s; a second more lets the fake device play out. */
 const DICTATION_SECONDS = 24.5;
@@ -64,7 +64,9 @@ test('dictates a multi-sentence recording, copies it, and keeps the main thread 
 
     // Everything came from the app's own origin: no CDN, no hub, no telemetry.
     const origin = new URL(SERVERS.isolated).origin;
-    const foreign = browser.requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
+    const foreign = browser.requests.filter(
+      (u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin,
+    );
     expect(foreign).toEqual([]);
   } finally {
     await browser.close();

@@ -137,7 +137,10 @@ describe('Segmenter: thresholds and timing', () => {
   });
 
   it('bridges a pause shorter than the hangover', () => {
-    const events = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, HANGOVER_FRAMES - 1], [SPEECH, 20], [SILENCE, 20]));
+    const events = drive(
+      new Segmenter(),
+      runs([SPEECH, 20], [SILENCE, HANGOVER_FRAMES - 1], [SPEECH, 20], [SILENCE, 20]),
+    );
     expect(events.map((e) => e.type)).toEqual(['start', 'end']);
     expect(events[1]).toMatchObject({ startSample: at(0) - PRE_ROLL, endSample: at(49) + POST_PAD });
   });

@@ -1,0 +1,131 @@
+import { signal } from '@preact/signals';
+import type { ServiceWorkerMessage, ServiceWorkerNotice } from '../shared/sw-protocol';
+
+/** Offline, install and update state, for the UI. */
+export const updateReady = signal(false);
+export const installPrompt = signal<(() => Promise<void>) | null>(null);
+export const offlineProgress = signal<{ done: number; total: number } | null>(null);
+export const offlineError = signal<string | null>(null);
+export const storage = signal<{ usageMb: number; quotaMb: number; persisted: boolean } | null>(null);
+
+const RELOADED_FOR_ISOLATION = 'utter-reloaded-for-isolation';
+
+/**
+ * Registers the service worker. On a host that sends no COOP/COEP, the page
+ * is not cross-origin isolated on its first load; once the service worker
+ * (which adds those headers) controls the page, one reload makes it isolated.
+ * Returns false when that reload is under way and the page should not start
+ * loading models.
+ */
+export async function setUpServiceWorker(): Promise<boolean> {
+  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return true;
+  const container = navigator.serviceWorker;
+  container.addEventListener('message', (event: MessageEvent<ServiceWorkerNotice>) => {
+    const notice = event.data;
+    if (notice?.type === 'precache-progress') offlineProgress.value = { done: notice.done, total: notice.total };
+    else if (notice?.type === 'precache-failed') {
+      offlineError.value = notice.quota
+        ? 'There is not enough storage on this device to keep Utter for offline use (about 75 MB is needed). Dictation still works while online.'
+        : `Utter could not be saved for offline use: ${notice.message}`;
+    }
+  });
+
+  let registration: ServiceWorkerRegistration;
+  try {
+    registration = await container.register(new URL('sw.js', document.baseURI), { scope: './' });
+  } catch (error) {
+    offlineError.value = `Offline use is unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    return true;
+  }
+  watchForUpdates(registration);
+  window.addEventListener('beforeinstallprompt', onBeforeInstallPrompt);
+  window.addEventListener('appinstalled', () => {
+    installPrompt.value = null;
+  });
+
+  void container.ready.then(() => requestPersistence()).catch(() => {});
+  if (self.crossOriginIsolated) {
+    sessionStorage.removeItem(RELOADED_FOR_ISOLATION);
+    return true;
+  }
+  // Reload at most once per tab: a browser that will not isolate must not loop.
+  if (sessionStorage.getItem(RELOADED_FOR_ISOLATION)) return true;
+  const controlled = container.controller ? Promise.resolve() : controllerChange(container);
+  const failed = new Promise<'failed'>((resolve) => {
+    const stop = offlineError.subscribe((message) => {
+      if (message) {
+        stop();
+        resolve('failed');
+      }
+    });
+  });
+  if ((await Promise.race([controlled, failed])) === 'failed') return true;
+  sessionStorage.setItem(RELOADED_FOR_ISOLATION, '1');
+  location.reload();
+  return false;
+}
+
+function controllerChange(container: ServiceWorkerContainer): Promise<void> {
+  return new Promise((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }));
+}
+
+function watchForUpdates(registration: ServiceWorkerRegistration): void {
+  const container = navigator.serviceWorker;
+  const check = (worker: ServiceWorker | null) => {
+    // A waiting worker while another controls the page is a new version.
+    if (worker && container.controller) updateReady.value = true;
+  };
+  check(registration.waiting);
+  registration.addEventListener('updatefound', () => {
+    const installing = registration.installing;
+    installing?.addEventListener('statechange', () => {
+      if (installing.state === 'installed') check(installing);
+    });
+  });
+  // Look for a new version now and then, and when the person comes back to the tab.
+  setInterval(() => void registration.update().catch(() => {}), 30 * 60 * 1000);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void registration.update().catch(() => {});
+  });
+}
+
+/** Activates the waiting version and reloads into it. Only called when the person asks. */
+export async function applyUpdate(): Promise<void> {
+  const registration = await navigator.serviceWorker.getRegistration();
+  const waiting = registration?.waiting;
+  if (!waiting) return;
+  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+  const message: ServiceWorkerMessage = { type: 'skip-waiting' };
+  waiting.postMessage(message);
+}
+
+interface BeforeInstallPromptEvent extends Event {
+  prompt(): Promise<void>;
+  userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
+}
+
+function onBeforeInstallPrompt(event: Event): void {
+  event.preventDefault();
+  const prompt = event as BeforeInstallPromptEvent;
+  installPrompt.value = async () => {
+    await prompt.prompt();
+    const choice = await prompt.userChoice;
+    if (choice.outcome === 'accepted') installPrompt.value = null;
+  };
+}
+
+/** Asks the browser not to evict the models, and reports what is stored. */
+export async function requestPersistence(): Promise<void> {
+  if (!navigator.storage?.estimate) return;
+  const persisted = (await navigator.storage.persisted?.()) || (await navigator.storage.persist?.()) || false;
+  await refreshStorageEstimate(persisted);
+}
+
+export async function refreshStorageEstimate(persisted = storage.value?.persisted ?? false): Promise<void> {
+  const estimate = await navigator.storage.estimate();
+  storage.value = {
+    usageMb: (estimate.usage ?? 0) / 1e6,
+    quotaMb: (estimate.quota ?? 0) / 1e6,
+    persisted,
+  };
+}

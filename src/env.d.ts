@@ -1,0 +1,2 @@
+/** Injected by Vite's `define` (vite.config.ts). */
+declare const __APP_VERSION__: string;

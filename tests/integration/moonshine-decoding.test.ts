@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MoonshineModel } from '../../src/engine/moonshine';
+import { detokenize } from '../../src/engine/tokenizer';
+
+// The real Moonshine tiny models (copied into public/models by `npm install`)
+// on a real human recording: pocketsphinx's "go forward ten meters" test file,
+// 16 kHz signed 16-bit little-endian mono without a header.
+const MODELS = new URL('../../public/models/', import.meta.url);
+const RECORDING = '/usr/share/pocketsphinx/test/data/goforward.raw';
+const EXPECTED_TEXT = 'Go forward ten meters.';
+const EXPECTED_TOKENS = [2921, 6375, 3006, 27881, 29889];
+
+function readRaw16k(path: string): Float32Array {
+  const bytes = readFileSync(path);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const audio = new Float32Array(bytes.byteLength >> 1);
+  for (let i = 0; i < audio.length; i++) audio[i] = view.getInt16(i * 2, true) / 32768;
+  return audio;
+}
+
+/**
+ * A decoder that behaves exactly like the real one except for how it presents
+ * its outputs: a list of names in another order, and/or result maps whose keys
+ * come in another order. Code that pairs outputs by position breaks on it.
+ */
+function reorderedDecoder(
+  session: ort.InferenceSession,
+  { names, results }: { names: boolean; results: boolean },
+): ort.InferenceSession {
+  const outputNames = names ? [...session.outputNames].reverse() : session.outputNames;
+  return {
+    inputNames: session.inputNames,
+    outputNames,
+    inputMetadata: session.inputMetadata,
+    outputMetadata: session.outputMetadata,
+    run: async (feeds: ort.InferenceSession.FeedsType) => {
+      const out = await session.run(feeds);
+      if (!results) return out;
+      return Object.fromEntries(Object.entries(out).reverse());
+    },
+  } as unknown as ort.InferenceSession;
+}
+
+let encoder: ort.InferenceSession;
+let decoder: ort.InferenceSession;
+let audio: Float32Array;
+
+beforeAll(async () => {
+  // One thread: Node has no cross-origin isolation concerns, but the test
+  // machine is small and the model is tiny.
+  ort.env.wasm.numThreads = 1;
+  encoder = await ort.InferenceSession.create(readFileSync(new URL('moonshine-tiny-encoder.onnx', MODELS)));
+  decoder = await ort.InferenceSession.create(readFileSync(new URL('moonshine-tiny-decoder-merged.onnx', MODELS)));
+  audio = readRaw16k(RECORDING);
+});
+
+describe('MoonshineModel on the real models', () => {
+  it('transcribes the recording in full and reports that the decoder finished', async () => {
+    expect(audio.length).toBe(44_580); // ~2.8 s: the file really is what the test assumes
+    const result = await new MoonshineModel(ort.Tensor, encoder, decoder).decode(audio);
+    expect(result).toMatchObject({ tokens: EXPECTED_TOKENS, finished: true, aborted: false });
+    expect(detokenize(result.tokens)).toBe(EXPECTED_TEXT);
+  });
+
+  it('keeps the last token when the budget runs out, and says it did not finish', async () => {
+    const model = new MoonshineModel(ort.Tensor, encoder, decoder);
+    const three = await model.decode(audio, { maxTokens: 3 });
+    expect(three).toMatchObject({ tokens: EXPECTED_TOKENS.slice(0, 3), finished: false, aborted: false });
+
+    // A budget exactly as long as the text still cannot see the EOS after it.
+    const exact = await model.decode(audio, { maxTokens: EXPECTED_TOKENS.length });
+    expect(exact).toMatchObject({ tokens: EXPECTED_TOKENS, finished: false });
+    const roomForEos = await model.decode(audio, { maxTokens: EXPECTED_TOKENS.length + 1 });
+    expect(roomForEos).toMatchObject({ tokens: EXPECTED_TOKENS, finished: true });
+  });
+
+  it('abandons the decode when shouldContinue() says so', async () => {
+    const model = new MoonshineModel(ort.Tensor, encoder, decoder);
+    const none = await model.decode(audio, { shouldContinue: () => false });
+    expect(none).toMatchObject({ tokens: [], aborted: true, finished: false });
+
+    // Turning false midway keeps what was decoded so far.
+    let checks = 0;
+    const partway = await model.decode(audio, { shouldContinue: () => ++checks <= 2 });
+    expect(partway).toMatchObject({ tokens: EXPECTED_TOKENS.slice(0, 2), aborted: true, finished: false });
+  });
+
+  it('maps KV-cache outputs to inputs by name, not by position', async () => {
+    for (const order of [
+      { names: true, results: false },
+      { names: false, results: true },
+      { names: true, results: true },
+    ]) {
+      const model = new MoonshineModel(ort.Tensor, encoder, reorderedDecoder(decoder, order));
+      const result = await model.decode(audio);
+      expect(result.tokens, JSON.stringify(order)).toEqual(EXPECTED_TOKENS);
+      expect(result.finished).toBe(true);
+    }
+  });
+
+  it('is sensitive to a wrong cache mapping, so the test above can fail', async () => {
+    // Control: hand back layer 0's self-attention key and value swapped (same
+    // shapes, so onnxruntime accepts them). If the transcript survived this,
+    // the by-name test above would prove nothing.
+    const swapped = {
+      inputNames: decoder.inputNames,
+      outputNames: decoder.outputNames,
+      inputMetadata: decoder.inputMetadata,
+      outputMetadata: decoder.outputMetadata,
+      run: async (feeds: ort.InferenceSession.FeedsType) => {
+        const out = await decoder.run(feeds);
+        const key = out['present.0.decoder.key'];
+        const value = out['present.0.decoder.value'];
+        if (!key || !value) throw new Error('decoder outputs are not named as expected');
+        return { ...out, 'present.0.decoder.key': value, 'present.0.decoder.value': key };
+      },
+    } as unknown as ort.InferenceSession;
+    const result = await new MoonshineModel(ort.Tensor, encoder, swapped).decode(audio);
+    expect(result.tokens).not.toEqual(EXPECTED_TOKENS);
+  });
+});

@@ -1,0 +1,456 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  type CadenceOptions,
+  DEFAULT_CADENCE,
+  nextPartialDelay,
+  type TranscribeOutcome,
+  type TranscribeRequest,
+  TranscriptionScheduler,
+} from '../../src/engine/stt-scheduler';
+import type { SegmentEvent, TranscriptionResult } from '../../src/shared/types';
+
+// Fake timers drive both the scheduler's setTimeout and the fake model's
+// latency, and Date.now() is the scheduler's clock, so every cadence is exact
+// and nothing depends on how busy the machine is.
+
+interface Call {
+  kind: TranscribeRequest['kind'];
+  segmentId: number;
+  startSample: number;
+  endSample: number;
+  /** writePosition() at the moment of the request. */
+  written: number;
+  requestedAt: number;
+  settledAt?: number;
+  inferenceMs?: number;
+  aborted?: boolean;
+  shouldContinue: () => boolean;
+}
+
+/** How often the fake model checks shouldContinue(), like the real decoder between steps. */
+const ABORT_POLL_MS = 10;
+
+function createHarness(cadence?: CadenceOptions) {
+  const t0 = Date.now();
+  const h = {
+    calls: [] as Call[],
+    emitted: [] as TranscriptionResult[],
+    abandoned: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    /** Milliseconds the fake model takes for a request. */
+    latency: (_request: TranscribeRequest, _call: Call): number => 100,
+    /** Whether the fake model stops early when shouldContinue() turns false. */
+    honoursAbort: true,
+    /** Defaults to audio arriving in real time (16 samples per ms) from t0. */
+    write: (): number => 16 * (Date.now() - t0),
+    elapsed: (): number => Date.now() - t0,
+    sched: undefined as unknown as TranscriptionScheduler,
+    partials: (): Call[] => h.calls.filter((c) => c.kind === 'partial'),
+    finals: (): Call[] => h.calls.filter((c) => c.kind === 'final'),
+    emittedPartials: (): TranscriptionResult[] => h.emitted.filter((r) => r.kind === 'partial'),
+    emittedFinals: (): TranscriptionResult[] => h.emitted.filter((r) => r.kind === 'final'),
+  };
+  h.sched = new TranscriptionScheduler(
+    {
+      now: () => Date.now(),
+      writePosition: () => h.write(),
+      transcribe: (request) => {
+        const call: Call = {
+          kind: request.kind,
+          segmentId: request.segmentId,
+          startSample: request.startSample,
+          endSample: request.endSample,
+          written: h.write(),
+          requestedAt: h.elapsed(),
+          shouldContinue: request.shouldContinue,
+        };
+        h.calls.push(call);
+        h.inFlight++;
+        h.maxInFlight = Math.max(h.maxInFlight, h.inFlight);
+        const started = Date.now();
+        return new Promise<TranscribeOutcome>((resolve) => {
+          const finish = (aborted: boolean): void => {
+            clearTimeout(done);
+            if (poll !== undefined) clearInterval(poll);
+            h.inFlight--;
+            call.settledAt = h.elapsed();
+            call.inferenceMs = Date.now() - started;
+            call.aborted = aborted;
+            resolve({
+              // Derived from the request: these tests are about scheduling, not the model.
+              text: `${request.kind}:${request.startSample}-${request.endSample}`,
+              inferenceMs: call.inferenceMs,
+              lostSamples: request.segmentId * 10,
+              aborted,
+            });
+          };
+          const done = setTimeout(() => finish(false), h.latency(request, call));
+          const poll = h.honoursAbort
+            ? setInterval(() => {
+                if (!request.shouldContinue()) finish(true);
+              }, ABORT_POLL_MS)
+            : undefined;
+        });
+      },
+      emit: (result) => h.emitted.push(result),
+      onPartialAbandoned: () => h.abandoned++,
+    },
+    cadence,
+  );
+  return h;
+}
+
+const advance = (ms: number): Promise<number> => vi.advanceTimersByTimeAsync(ms);
+const start = (id: number, startSample: number): SegmentEvent => ({ type: 'start', id, startSample });
+const end = (
+  id: number,
+  startSample: number,
+  endSample: number,
+  reason: 'silence' | 'split' | 'flush' = 'silence',
+): SegmentEvent => ({ type: 'end', id, startSample, endSample, reason });
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('nextPartialDelay', () => {
+  it('waits costFactor times the last inference, clamped to the interval limits', () => {
+    // 200 ms floor, 1500 ms ceiling, ×1.5 in between.
+    expect(nextPartialDelay(0)).toBe(200);
+    expect(nextPartialDelay(100)).toBe(200);
+    expect(nextPartialDelay(200)).toBe(300);
+    expect(nextPartialDelay(600)).toBe(900);
+    expect(nextPartialDelay(1000)).toBe(1500);
+    expect(nextPartialDelay(10_000)).toBe(1500);
+  });
+
+  it('uses the cadence it is given', () => {
+    const cadence: CadenceOptions = { ...DEFAULT_CADENCE, minIntervalMs: 50, maxIntervalMs: 400, costFactor: 3 };
+    expect(nextPartialDelay(10, cadence)).toBe(50);
+    expect(nextPartialDelay(100, cadence)).toBe(300);
+    expect(nextPartialDelay(200, cadence)).toBe(400);
+  });
+});
+
+describe('TranscriptionScheduler: finals', () => {
+  it('emits every final exactly once, in order, with the exact sample range of its end event', async () => {
+    const h = createHarness();
+    h.write = () => 30_000; // all audio present; no segment stays open, so no partials
+    h.latency = (r) => 50 + r.segmentId * 30;
+    h.sched.start();
+    h.sched.segment(start(1, 1000));
+    h.sched.segment(end(1, 1000, 9000));
+    h.sched.segment(start(2, 9000));
+    h.sched.segment(end(2, 9000, 20_000, 'split'));
+    await advance(30); // final 1 is running
+    h.sched.segment(start(3, 20_000));
+    h.sched.segment(end(3, 20_000, 29_500));
+    await advance(2000);
+
+    const ranges: [number, number, number][] = [
+      [1, 1000, 9000],
+      [2, 9000, 20_000],
+      [3, 20_000, 29_500],
+    ];
+    expect(h.emitted).toEqual(
+      ranges.map(([id, s, e]) => ({
+        kind: 'final',
+        segmentId: id,
+        text: `final:${s}-${e}`,
+        startSample: s,
+        endSample: e,
+        inferenceMs: 50 + id * 30,
+        lostSamples: id * 10,
+      })),
+    );
+    expect(h.calls.map((c) => `${c.kind}${c.segmentId}`)).toEqual(['final1', 'final2', 'final3']);
+    // One model call at a time, each final after the previous one finished.
+    expect(h.maxInFlight).toBe(1);
+    expect(h.calls[1]?.requestedAt).toBe(h.calls[0]?.settledAt);
+  });
+
+  it('abandons a running partial when a final arrives and runs the final next', async () => {
+    const h = createHarness();
+    h.latency = (r) => (r.kind === 'partial' ? 1000 : 100);
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    await advance(400);
+    const partial = h.calls[0];
+    expect(partial).toMatchObject({ kind: 'partial', segmentId: 1, startSample: 0 });
+    expect(partial?.settledAt).toBeUndefined();
+    expect(partial?.shouldContinue()).toBe(true);
+
+    const endAt = h.elapsed();
+    h.sched.segment(end(1, 0, 6400));
+    // Stale the moment the final is queued, before the model next checks.
+    expect(partial?.shouldContinue()).toBe(false);
+
+    await advance(ABORT_POLL_MS);
+    expect(partial?.aborted).toBe(true);
+    expect(h.abandoned).toBe(1);
+    expect(h.calls[1]).toMatchObject({ kind: 'final', segmentId: 1, startSample: 0, endSample: 6400 });
+    expect(h.calls[1]?.requestedAt).toBeLessThanOrEqual(endAt + ABORT_POLL_MS);
+
+    await advance(3000);
+    // The abandoned partial produced nothing; the closed segment gets no more partials.
+    expect(h.emitted.map((r) => r.kind)).toEqual(['final']);
+    expect(h.calls).toHaveLength(2);
+  });
+
+  it('drops a partial that completes after its segment ended, without calling it abandoned', async () => {
+    const h = createHarness();
+    h.honoursAbort = false; // the model ignores shouldContinue() and runs to the end
+    h.latency = (r) => (r.kind === 'partial' ? 500 : 100);
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    await advance(400);
+    expect(h.calls.map((c) => c.kind)).toEqual(['partial']);
+    h.sched.segment(end(1, 0, 6400));
+    await advance(2000);
+
+    expect(h.calls.map((c) => c.kind)).toEqual(['partial', 'final']);
+    expect(h.calls[0]?.aborted).toBe(false);
+    expect(h.emitted.map((r) => r.kind)).toEqual(['final']);
+    expect(h.abandoned).toBe(0);
+  });
+
+  it('after a split, abandons the old partial, finalises the first piece, then follows the new segment', async () => {
+    const h = createHarness();
+    h.latency = (r) => (r.kind === 'partial' ? 800 : 100);
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    await advance(400);
+    // The VAD emits both in the same push.
+    h.sched.segment(end(1, 0, 5000, 'split'));
+    h.sched.segment(start(2, 5000));
+    await advance(1500);
+
+    expect(h.abandoned).toBe(1);
+    expect(h.calls.slice(0, 3).map((c) => `${c.kind}${c.segmentId}`)).toEqual(['partial1', 'final1', 'partial2']);
+    expect(h.emittedFinals()).toMatchObject([{ segmentId: 1, startSample: 0, endSample: 5000 }]);
+    const next = h.calls[2];
+    expect(next).toMatchObject({ startSample: 5000 });
+    expect(next?.endSample).toBe(next?.written);
+  });
+});
+
+describe('TranscriptionScheduler: partials', () => {
+  it('never queues partials: one at a time, each covering [segment start, write position at request)', async () => {
+    const h = createHarness();
+    h.latency = () => 1500; // slow model: audio piles up while it runs
+    h.sched.start();
+    h.sched.segment(start(1, 800));
+    await advance(9000);
+
+    const partials = h.partials();
+    expect(h.maxInFlight).toBe(1);
+    // ~9 s at 1.5 s per decode plus a 1.5 s pause after each: a handful, not one
+    // per 2400 new samples (which would be ~60).
+    expect(partials.length).toBeGreaterThanOrEqual(2);
+    expect(partials.length).toBeLessThanOrEqual(Math.ceil(9000 / 3000) + 1);
+    for (const [i, p] of partials.entries()) {
+      expect(p.segmentId).toBe(1);
+      expect(p.startSample).toBe(800);
+      expect(p.endSample).toBe(p.written);
+      const previous = partials[i - 1];
+      if (previous) {
+        // Exactly one follow-up, only after the previous one finished, however much audio arrived meanwhile.
+        expect(p.requestedAt).toBe((previous.settledAt ?? Number.NaN) + nextPartialDelay(1500));
+        expect(p.endSample - previous.endSample).toBe(16 * (p.requestedAt - previous.requestedAt));
+      }
+    }
+    // Every finished partial was emitted with its request's range.
+    const settled = partials.filter((p) => p.settledAt !== undefined);
+    expect(h.emittedPartials()).toEqual(
+      settled.map((p) => ({
+        kind: 'partial',
+        segmentId: 1,
+        text: `partial:800-${p.endSample}`,
+        startSample: 800,
+        endSample: p.endSample,
+        inferenceMs: 1500,
+        lostSamples: 10,
+      })),
+    );
+  });
+
+  it('waits for minPartialSamples of audio, then for minNewSamples more before the next', async () => {
+    const h = createHarness();
+    const segmentStart = 10_000;
+    let written = segmentStart + DEFAULT_CADENCE.minPartialSamples - 1;
+    h.write = () => written;
+    h.sched.start();
+    h.sched.segment(start(1, segmentStart));
+    await advance(2000);
+    expect(h.calls).toEqual([]);
+
+    written++;
+    await advance(100);
+    expect(h.partials()).toHaveLength(1);
+    expect(h.partials()[0]).toMatchObject({ startSample: segmentStart, endSample: written });
+
+    // Nothing new to hear: no point decoding the same audio again.
+    await advance(3000);
+    expect(h.partials()).toHaveLength(1);
+    written += DEFAULT_CADENCE.minNewSamples - 1;
+    await advance(1000);
+    expect(h.partials()).toHaveLength(1);
+    written++;
+    await advance(100);
+    expect(h.partials()).toHaveLength(2);
+    expect(h.partials()[1]).toMatchObject({ startSample: segmentStart, endSample: written });
+  });
+
+  it('paces partials by nextPartialDelay(last inference time)', async () => {
+    const h = createHarness();
+    // min clamp (75 → 200), costFactor (400 → 600), max clamp (3000 → 1500), min clamp again.
+    const latencies = [50, 400, 2000, 100, 300];
+    h.latency = (_r, call) => latencies[h.calls.indexOf(call)] ?? 100;
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    await advance(8000);
+
+    const partials = h.partials();
+    expect(partials.length).toBeGreaterThan(latencies.length);
+    const gaps = partials.slice(1, latencies.length + 1).map((p, i) => {
+      const previous = partials[i];
+      return p.requestedAt - (previous?.settledAt ?? Number.NaN);
+    });
+    expect(gaps).toEqual([200, 600, 1500, 200, 450]);
+  });
+
+  it('follows a custom cadence', async () => {
+    const cadence: CadenceOptions = {
+      minIntervalMs: 100,
+      maxIntervalMs: 300,
+      costFactor: 2,
+      minNewSamples: 800,
+      minPartialSamples: 1600,
+    };
+    const h = createHarness(cadence);
+    const latencies = [120, 20, 500];
+    h.latency = (_r, call) => latencies[h.calls.indexOf(call)] ?? 20;
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    await advance(2000);
+
+    const partials = h.partials();
+    // The first one as soon as 1600 samples (100 ms) exist, on the scheduler's polling grid.
+    expect(partials[0]?.endSample).toBeGreaterThanOrEqual(1600);
+    const gaps = partials.slice(1, 4).map((p, i) => p.requestedAt - (partials[i]?.settledAt ?? Number.NaN));
+    expect(gaps).toEqual([240, 100, 300]);
+  });
+
+  it('makes no partials while no segment is open', async () => {
+    const h = createHarness();
+    h.sched.start();
+    await advance(3000);
+    h.sched.segment(start(1, 0));
+    h.sched.segment(end(1, 0, 48_000));
+    await advance(3000);
+    expect(h.calls.map((c) => c.kind)).toEqual(['final']);
+  });
+});
+
+describe('TranscriptionScheduler: idle and stop', () => {
+  it('idle() resolves at once when nothing is pending, even while a partial runs', async () => {
+    const h = createHarness();
+    h.latency = () => 2000;
+    h.sched.start();
+    let resolved = h.sched.idle().then(() => true);
+    await advance(0);
+    expect(await Promise.race([resolved, false])).toBe(true);
+
+    h.sched.segment(start(1, 0));
+    await advance(500);
+    expect(h.partials()[0]?.settledAt).toBeUndefined();
+    resolved = h.sched.idle().then(() => true);
+    await advance(0);
+    expect(await Promise.race([resolved, false])).toBe(true);
+  });
+
+  it('idle() resolves only after every final received so far has been emitted', async () => {
+    const h = createHarness();
+    h.write = () => 0;
+    h.latency = () => 300;
+    h.sched.start();
+    for (const id of [1, 2, 3]) {
+      h.sched.segment(start(id, id * 1000));
+      h.sched.segment(end(id, id * 1000, id * 1000 + 900));
+    }
+    let finalsAtResolve = -1;
+    const idle = h.sched.idle().then(() => {
+      finalsAtResolve = h.emittedFinals().length;
+    });
+    await advance(899);
+    expect(finalsAtResolve).toBe(-1);
+    await advance(1);
+    await idle;
+    expect(finalsAtResolve).toBe(3);
+  });
+
+  it('stop() still drains the finals already received, in order, and then makes no more calls', async () => {
+    const h = createHarness();
+    h.latency = (r) => (r.kind === 'partial' ? 1000 : 200);
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    h.sched.segment(end(1, 0, 4000));
+    h.sched.segment(start(2, 4000));
+    h.sched.segment(end(2, 4000, 9000));
+    h.sched.segment(start(3, 9000)); // still open when stopped: it gets no final from here
+    await advance(50);
+    h.sched.stop();
+    const idle = h.sched.idle();
+    await advance(5000);
+    await idle;
+
+    expect(h.emittedFinals().map((r) => [r.segmentId, r.startSample, r.endSample])).toEqual([
+      [1, 0, 4000],
+      [2, 4000, 9000],
+    ]);
+    expect(h.partials()).toEqual([]);
+    // The loop has ended: nothing left polling or sleeping.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stop() abandons a running partial but not the final that follows it', async () => {
+    const h = createHarness();
+    h.latency = (r) => (r.kind === 'partial' ? 1000 : 100);
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    await advance(400);
+    expect(h.partials()).toHaveLength(1);
+    h.sched.segment(end(1, 0, 6000, 'flush'));
+    h.sched.stop();
+    await advance(1000);
+
+    expect(h.abandoned).toBe(1);
+    expect(h.emitted).toEqual([
+      expect.objectContaining({ kind: 'final', segmentId: 1, startSample: 0, endSample: 6000 }),
+    ]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stop() alone makes a running partial stale, so the model is freed at once', async () => {
+    const h = createHarness();
+    h.latency = () => 5000;
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    await advance(400);
+    const partial = h.partials()[0];
+    expect(partial?.shouldContinue()).toBe(true);
+    h.sched.stop();
+    expect(partial?.shouldContinue()).toBe(false);
+    await advance(ABORT_POLL_MS);
+
+    expect(partial?.aborted).toBe(true);
+    expect(h.emitted).toEqual([]);
+    expect(h.calls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
