@@ -6,6 +6,8 @@ export const SERVERS = {
   isolated: 'http://127.0.0.1:4173/',
   /** A plain static host: MessagePort fallback. */
   plain: 'http://127.0.0.1:4174/',
+  /** A plain static host, app under a sub-path, as on GitHub Pages. */
+  subPath: 'http://127.0.0.1:4175/utter/',
 };
 
 export default defineConfig({
@@ -26,6 +28,11 @@ export default defineConfig({
     {
       command: 'node scripts/serve.mjs dist --port 4174 --no-isolation',
       url: SERVERS.plain,
+      reuseExistingServer: !process.env.CI,
+    },
+    {
+      command: 'node scripts/serve.mjs dist --port 4175 --base /utter/ --no-isolation',
+      url: SERVERS.subPath,
       reuseExistingServer: !process.env.CI,
     },
   ],

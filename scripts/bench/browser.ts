@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { BenchHook, BenchRecord } from '../../src/app/bench-hook';
+import type { ClipRun } from './native';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+type BenchWindow = { __utterBench?: BenchHook };
+
+export interface BenchBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A fresh profile each time: no remembered backend decision, no caches, and the fake mic starts from 0. */
+export async function launch(fakeMicWav: string, log: (message: string) => void): Promise<BenchBrowser> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'utter-bench-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${fakeMicWav}%noloop`,
+    ],
+    permissions: ['microphone'],
+    // The app's service worker precaches ~70 MB on a first visit; that download
+    // would run alongside the measurements in every fresh profile.
+    serviceWorkers: 'block',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => log(`[pageerror] ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') log(`[console.${message.type()}] ${message.text()}`);
+  });
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitEnabled(button: Locator, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await button.count()) === 1 && (await button.isEnabled())) return;
+    if (Date.now() > deadline) {
+      const status = await button
+        .page()
+        .locator('body')
+        .innerText()
+        .catch(() => '');
+      throw new Error(`${what} not enabled after ${timeoutMs} ms; page says: ${status.replace(/\s+/g, ' ').slice(0, 400)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function startButton(page: Page): Locator {
+  return page.getByRole('button', { name: 'Start dictation', exact: true });
+}
+
+/** Opens the app with `?bench` and waits for the models: returns the load time in ms. */
+export async function openReady(page: Page, url: string): Promise<number> {
+  const t0 = performance.now();
+  await page.goto(url);
+  await waitEnabled(startButton(page), 180_000, '"Start dictation"');
+  const hooked = await page.evaluate(() => (window as unknown as BenchWindow).__utterBench !== undefined);
+  if (!hooked) throw new Error('window.__utterBench is missing: is the bench hook in this build?');
+  return performance.now() - t0;
+}
+
+/** Warm-up on the first clip, then `rounds` passes over all clips in the STT worker. */
+export async function browserClips(page: Page, clips: Float32Array[], rounds: number): Promise<ClipRun[][]> {
+  return page.evaluate(
+    async ({ clips, rounds }) => {
+      const hook = (window as unknown as BenchWindow).__utterBench;
+      if (!hook) throw new Error('no bench hook');
+      // transcribeClip transfers its buffer: a new Float32Array per call.
+      const first = clips[0];
+      if (first) await hook.transcribeClip(Float32Array.from(first));
+      const out: { text: string; inferenceMs: number }[][] = [];
+      for (let r = 0; r < rounds; r++) {
+        const round: { text: string; inferenceMs: number }[] = [];
+        for (const clip of clips) round.push(await hook.transcribeClip(Float32Array.from(clip)));
+        out.push(round);
+      }
+      return out;
+    },
+    { clips: clips.map((c) => Array.from(c)), rounds },
+  );
+}
+
+/** Silero per-frame ms in the VAD worker, after a one-second warm-up. */
+export async function browserVadFrames(page: Page, samples: Float32Array): Promise<number[]> {
+  return page.evaluate(async (audio) => {
+    const hook = (window as unknown as BenchWindow).__utterBench;
+    if (!hook) throw new Error('no bench hook');
+    await hook.measureVadFrames(Float32Array.from(audio.slice(0, 16000)));
+    return hook.measureVadFrames(Float32Array.from(audio));
+  }, Array.from(samples));
+}
+
+export async function diagnostic(page: Page, stat: string): Promise<string> {
+  return ((await page.locator(`[data-stat="${stat}"]`).textContent()) ?? '').trim();
+}
+
+export async function openDiagnostics(page: Page): Promise<void> {
+  const details = page.locator('details', { has: page.locator('summary', { hasText: 'Diagnostics' }) });
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await page.locator('summary', { hasText: 'Diagnostics' }).click();
+  }
+}
+
+export interface DictationRun {
+  records: BenchRecord[];
+  transcript: string;
+  droppedSamples: number;
+  /** Wall time from clicking Stop to "Start dictation" being enabled again. */
+  stopMs: number;
+}
+
+/** Start, let the fake microphone play `seconds`, Stop, wait for the last final. */
+export async function dictate(page: Page, seconds: number, log: (message: string) => void): Promise<DictationRun> {
+  await startButton(page).click();
+  await page.getByRole('button', { name: 'Stop dictation', exact: true }).waitFor({ state: 'visible' });
+  log(`dictating for ${seconds} s`);
+  await page.waitForTimeout(seconds * 1000);
+  const t0 = performance.now();
+  await page.getByRole('button', { name: 'Stop dictation', exact: true }).click();
+  await waitEnabled(startButton(page), 60_000, '"Start dictation" after Stop');
+  const stopMs = performance.now() - t0;
+  const records = await page.evaluate(() => (window as unknown as BenchWindow).__utterBench?.results ?? []);
+  const transcript = await page.getByLabel('Transcript').inputValue();
+  await openDiagnostics(page);
+  const dropped = await diagnostic(page, 'dropped');
+  return { records, transcript, droppedSamples: Number(dropped), stopMs };
+}
