@@ -104,6 +104,7 @@ export class DictationPipeline {
         Comlink.transfer(capture.sources.stt, transferables(capture.sources.stt, segments.port2)),
         segments.port2,
         Comlink.proxy(this.callbacks.onResult),
+        Comlink.proxy((message: string) => this.callbacks.onWorkerError('speech recogniser', message)),
       );
       await this.vad.start(
         Comlink.transfer(capture.sources.vad, transferables(capture.sources.vad, segments.port1)),

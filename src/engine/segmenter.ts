@@ -47,7 +47,7 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   splitSearchMs: 5000,
 };
 
-interface FrameRecord {
+export interface FrameRecord {
   /** Absolute index of the frame's first sample. */
   start: number;
   probability: number;
@@ -166,24 +166,18 @@ export class Segmenter {
   }
 
   /**
-   * Splits a segment that reached the length limit at the quietest frame of
-   * the recent past: the lowest speech probability, ties broken by level. A
-   * pause between words scores far below any frame inside a word, so a word is
-   * only cut when the speaker never paused in `splitSearchMs`.
+   * Splits a segment that reached the length limit, at the best pause of the
+   * recent past (see `chooseSplitFrame`), and carries on speaking.
    */
   private split(events: SegmentEvent[]): void {
     const o = this.o;
     const searchFrom = this.position - this.ms(o.splitSearchMs);
     // Leave at least a second on each side so neither piece is a fragment.
     const minSide = this.ms(1000);
-    let best: FrameRecord | undefined;
-    for (const f of this.frames) {
-      if (f.start < searchFrom || f.start - this.segmentStart < minSide) continue;
-      if (this.position - f.start < minSide) continue;
-      if (!best || f.probability < best.probability || (f.probability === best.probability && f.rms < best.rms)) {
-        best = f;
-      }
-    }
+    const candidates = this.frames.filter(
+      (f) => f.start >= searchFrom && f.start - this.segmentStart >= minSide && this.position - f.start >= minSide,
+    );
+    const best = chooseSplitFrame(candidates);
     const at = best ? best.start + (o.frameSamples >> 1) : this.position;
     const carried = this.frames.filter((f) => f.start >= at);
     this.finish(events, at, 'split');
@@ -192,8 +186,49 @@ export class Segmenter {
     this.id = this.nextId++;
     this.segmentStart = at;
     this.speechFrames = 0;
-    this.silentFrames = 0;
+    // The new segment's speech so far ends no earlier than where it starts, so
+    // a silence right after the split can never end it before its start.
+    this.lastSpeechEnd = Math.max(this.lastSpeechEnd, at);
     this.frames = carried;
     events.push({ type: 'start', id: this.id, startSample: at });
   }
+}
+
+/** A frame this far below the loudest in the search window counts as a pause. */
+const QUIET_BELOW_LOUDEST_DB = 30;
+
+/**
+ * Where to split speech that never paused long enough to end. Silero holds its
+ * state through short pauses (gaps of 150 ms between sentences score 0.7–0.9,
+ * measured on long.wav) and can score a frame inside a word lower than that,
+ * so the level is the better guide: the middle of the longest run of frames
+ * more than 30 dB below the loudest nearby is a real pause. Without such a run
+ * (or without level information), the frame least likely to be speech.
+ */
+export function chooseSplitFrame(candidates: readonly FrameRecord[]): FrameRecord | undefined {
+  if (candidates.length === 0) return undefined;
+  const loudest = Math.max(...candidates.map((f) => f.rms));
+  if (loudest > 0) {
+    const quiet = loudest * 10 ** (-QUIET_BELOW_LOUDEST_DB / 20);
+    let bestStart = -1;
+    let bestLength = 0;
+    let runStart = -1;
+    for (let i = 0; i <= candidates.length; i++) {
+      const isQuiet = i < candidates.length && (candidates[i]?.rms ?? Number.POSITIVE_INFINITY) <= quiet;
+      if (isQuiet && runStart < 0) runStart = i;
+      if (!isQuiet && runStart >= 0) {
+        if (i - runStart >= bestLength) {
+          bestLength = i - runStart;
+          bestStart = runStart;
+        }
+        runStart = -1;
+      }
+    }
+    if (bestLength > 0 && bestLength < candidates.length) return candidates[bestStart + (bestLength >> 1)];
+  }
+  let best: FrameRecord | undefined;
+  for (const f of candidates) {
+    if (!best || f.probability < best.probability || (f.probability === best.probability && f.rms < best.rms)) best = f;
+  }
+  return best;
 }

@@ -29,6 +29,8 @@ export interface SchedulerDeps {
   emit(result: TranscriptionResult): void;
   /** Called when a partial decode was abandoned for a final. */
   onPartialAbandoned?(): void;
+  /** A decode threw. The loop carries on; a failed final is emitted with no text so nothing waits for it. */
+  onError?(error: unknown, request: TranscribeRequest): void;
 }
 
 export interface CadenceOptions {
@@ -167,8 +169,18 @@ export class TranscriptionScheduler {
     return this.nextPartialAt - this.deps.now();
   }
 
+  /** Runs one decode; a throw is reported and becomes an empty, aborted outcome. */
+  private async attempt(request: TranscribeRequest): Promise<TranscribeOutcome> {
+    try {
+      return await this.deps.transcribe(request);
+    } catch (error) {
+      this.deps.onError?.(error, request);
+      return { text: '', inferenceMs: 0, lostSamples: 0, aborted: request.kind === 'partial' };
+    }
+  }
+
   private async runFinal(final: Final): Promise<void> {
-    const outcome = await this.deps.transcribe({
+    const outcome = await this.attempt({
       kind: 'final',
       segmentId: final.id,
       startSample: final.start,
@@ -190,7 +202,7 @@ export class TranscriptionScheduler {
     const active = this.active;
     if (!active) return;
     const end = this.deps.writePosition();
-    const outcome = await this.deps.transcribe({
+    const outcome = await this.attempt({
       kind: 'partial',
       segmentId: active.id,
       startSample: active.start,

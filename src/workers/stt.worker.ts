@@ -49,7 +49,12 @@ const api = {
   },
 
   /** Starts transcribing segments that the VAD announces on `segmentPort`. */
-  start(handle: AudioSourceHandle, segmentPort: MessagePort, onResult: (result: TranscriptionResult) => void): void {
+  start(
+    handle: AudioSourceHandle,
+    segmentPort: MessagePort,
+    onResult: (result: TranscriptionResult) => void,
+    onError: (message: string) => void,
+  ): void {
     if (!loaded) throw new Error('Speech model is not loaded yet');
     api.stop();
     const source = openAudioSource(handle, (gap) => stats.add(Stat.DroppedSamples, gap));
@@ -66,6 +71,12 @@ const api = {
         onResult(result);
       },
       onPartialAbandoned: () => stats.add(Stat.PartialsAbandoned, 1),
+      onError: (error, request) =>
+        onError(
+          `${request.kind === 'final' ? 'A sentence' : 'Live text'} could not be transcribed: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        ),
     });
     const sink: SegmentSink = { segment: (event) => scheduler.segment(event) };
     Comlink.expose(sink, segmentPort);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEGMENTER_OPTIONS, Segmenter, type SegmenterOptions } from '../../src/engine/segmenter';
+import {
+  chooseSplitFrame,
+  DEFAULT_SEGMENTER_OPTIONS,
+  Segmenter,
+  type SegmenterOptions,
+} from '../../src/engine/segmenter';
 import type { SegmentEvent } from '../../src/shared/types';
 
 // 512-sample frames at 16 kHz: 32 ms each. With the defaults that makes
@@ -339,5 +344,44 @@ describe('Segmenter: invariants over random input', () => {
     // Guard against a generator that never exercises the interesting paths.
     expect(segments).toBeGreaterThan(1000);
     expect(splits).toBeGreaterThan(100);
+  });
+});
+
+describe('chooseSplitFrame', () => {
+  const frame = (i: number, probability: number, rms: number) => ({ start: i * 512, probability, rms });
+
+  it('prefers the middle of the longest quiet run over a lower-probability frame inside a word', () => {
+    // Silero scores a short inter-sentence gap high (0.8) and a frame inside a word low (0.1);
+    // the level tells the truth: frames 10–14 are silent.
+    const frames = Array.from({ length: 30 }, (_, i) => frame(i, 0.9, 0.1));
+    frames[5] = frame(5, 0.1, 0.08);
+    for (let i = 10; i <= 14; i++) frames[i] = frame(i, 0.8, 1e-5);
+    frames[20] = frame(20, 0.85, 1e-5); // a shorter quiet run loses
+    expect(chooseSplitFrame(frames)?.start).toBe(12 * 512);
+  });
+
+  it('falls back to the least speech-like frame when nothing is quiet', () => {
+    const frames = Array.from({ length: 10 }, (_, i) => frame(i, 0.9 - i * 0.01, 0.1));
+    frames[3] = frame(3, 0.2, 0.1);
+    expect(chooseSplitFrame(frames)?.start).toBe(3 * 512);
+  });
+
+  it('has nothing to choose from an empty window', () => {
+    expect(chooseSplitFrame([])).toBeUndefined();
+  });
+});
+
+describe('segments never end before they start', () => {
+  it('holds with a short limit and a long hangover (a split just before silence)', () => {
+    const seg = new Segmenter({ maxSegmentMs: 1562, hangoverMs: 633 });
+    const starts = new Map<number, number>();
+    for (let i = 0; i < 400; i++) {
+      const p = i % 100 < 38 ? 0.9 : 0.05;
+      for (const e of seg.push(i * 512, p, p > 0.5 ? 0.1 : 1e-4)) {
+        if (e.type === 'start') starts.set(e.id, e.startSample);
+        else expect(e.endSample).toBeGreaterThan(starts.get(e.id) ?? Number.POSITIVE_INFINITY);
+      }
+    }
+    expect(starts.size).toBeGreaterThan(3);
   });
 });

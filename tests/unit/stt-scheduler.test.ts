@@ -101,7 +101,9 @@ function createHarness(cadence?: CadenceOptions) {
   return h;
 }
 
-const advance = (ms: number): Promise<number> => vi.advanceTimersByTimeAsync(ms);
+const advance = async (ms: number): Promise<void> => {
+  await vi.advanceTimersByTimeAsync(ms);
+};
 const start = (id: number, startSample: number): SegmentEvent => ({ type: 'start', id, startSample });
 const end = (
   id: number,
@@ -452,5 +454,34 @@ describe('TranscriptionScheduler: idle and stop', () => {
     expect(h.emitted).toEqual([]);
     expect(h.calls).toHaveLength(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('a decode that throws', () => {
+  it('is reported, its final is emitted empty, and later finals and idle() still complete', async () => {
+    const emitted: TranscriptionResult[] = [];
+    const errors: string[] = [];
+    let calls = 0;
+    const scheduler = new TranscriptionScheduler({
+      now: () => Date.now(),
+      writePosition: () => 0,
+      transcribe: async (request) => {
+        calls++;
+        if (calls === 1) throw new Error('wasm trap');
+        return { text: `ok ${request.segmentId}`, inferenceMs: 1, lostSamples: 0, aborted: false };
+      },
+      emit: (result) => emitted.push(result),
+      onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
+    });
+    scheduler.start();
+    scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 16000, reason: 'silence' });
+    scheduler.segment({ type: 'end', id: 2, startSample: 16000, endSample: 32000, reason: 'silence' });
+    await scheduler.idle();
+    scheduler.stop();
+    expect(errors).toEqual(['wasm trap']);
+    expect(emitted.map((r) => [r.segmentId, r.text])).toEqual([
+      [1, ''],
+      [2, 'ok 2'],
+    ]);
   });
 });
