@@ -32,6 +32,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.port.onmessage = (event: MessageEvent<CaptureControl>) => {
       const message = event.data;
       if (message.type === 'connect-ports') this.ports = message.ports;
+      else if (message.type === 'replace-port') this.ports[message.index] = message.port;
       else if (message.type === 'stop') this.stop();
     };
   }

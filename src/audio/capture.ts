@@ -16,6 +16,8 @@ export interface Capture {
   context: AudioContext;
   /** Stops the microphone (the browser's recording indicator goes off) and flushes the worklet. */
   stop(): Promise<void>;
+  /** A fresh source handle for a replaced worker (a new port on the MessagePort path; the same ring otherwise). */
+  reconnect(consumer: 'vad' | 'stt'): AudioSourceHandle;
 }
 
 /**
@@ -67,7 +69,14 @@ export async function startCapture(ring: SharedArrayBuffer | null, deviceId?: st
       node.port.close();
       await context.close();
     };
-    return { sources, track, context, stop };
+    const reconnect = (consumer: 'vad' | 'stt'): AudioSourceHandle => {
+      if (ring) return { kind: 'shared', ring };
+      const channel = new MessageChannel();
+      const message: CaptureControl = { type: 'replace-port', index: consumer === 'vad' ? 0 : 1, port: channel.port1 };
+      node.port.postMessage(message, [channel.port1]);
+      return { kind: 'port', port: channel.port2 };
+    };
+    return { sources, track, context, stop, reconnect };
   } catch (error) {
     for (const t of stream.getTracks()) t.stop();
     await context.close();

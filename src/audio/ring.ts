@@ -31,8 +31,11 @@ enum Slot {
   WriteHi = 2,
   /** Samples the producer had to throw away (e.g. its input arrived too late). */
   ProducerDropped = 3,
+  /** First index ever written (see startAt); nothing before it is audio. */
+  FloorLo = 4,
+  FloorHi = 5,
 }
-const HEADER_INTS = 4;
+const HEADER_INTS = 6;
 const HEADER_BYTES = HEADER_INTS * 4;
 const TWO_POW_32 = 4294967296;
 
@@ -98,6 +101,22 @@ export class AudioRing {
   }
 
   /**
+   * Producer only, on a ring nothing was written to yet: make its timeline
+   * begin at `position`, so a consumer that joins mid-capture (a replaced
+   * worker on the MessagePort path) keeps the capture's absolute indices.
+   */
+  startAt(position: number): void {
+    if (this.writePosition() !== 0) throw new Error('AudioRing.startAt: the ring already holds audio');
+    const h = this.header;
+    Atomics.add(h, Slot.Seq, 1);
+    Atomics.store(h, Slot.WriteLo, (position % TWO_POW_32) | 0);
+    Atomics.store(h, Slot.WriteHi, Math.floor(position / TWO_POW_32) | 0);
+    Atomics.store(h, Slot.FloorLo, (position % TWO_POW_32) | 0);
+    Atomics.store(h, Slot.FloorHi, Math.floor(position / TWO_POW_32) | 0);
+    Atomics.add(h, Slot.Seq, 1);
+  }
+
+  /**
    * Producer only: append `length` samples of `src` from `offset`. Never
    * blocks and never allocates; when consumers are behind, the oldest audio is
    * overwritten and they find out through `read`'s `lost`.
@@ -155,7 +174,9 @@ export class AudioRing {
 
   /** Smallest absolute index still held in the ring. */
   oldestAvailable(): number {
-    return Math.max(0, this.writePosition() - this.capacity);
+    const h = this.header;
+    const floor = (Atomics.load(h, Slot.FloorHi) >>> 0) * TWO_POW_32 + (Atomics.load(h, Slot.FloorLo) >>> 0);
+    return Math.max(floor, this.writePosition() - this.capacity);
   }
 
   private copyOut(from: number, to: number, out: Float32Array, outOffset: number): void {

@@ -20,12 +20,13 @@ export function openAudioSource(handle: AudioSourceHandle, onGap?: (samples: num
   const port = handle.port;
   port.onmessage = (event: MessageEvent<AudioChunk>) => {
     const { start, samples } = event.data;
+    if (ring.writePosition() === 0 && start > 0) ring.startAt(start);
     const expected = ring.writePosition();
     if (start > expected) {
       // The worklet skipped audio (it counts why); keep the timeline aligned
       // by writing silence, and report the span as lost.
       onGap?.(start - expected);
-      ring.write(new Float32Array(start - expected));
+      ring.write(new Float32Array(Math.min(start - expected, ring.capacity)));
     }
     const overlap = Math.max(0, expected - start);
     if (overlap < samples.length) ring.write(samples, overlap);

@@ -1,4 +1,4 @@
-import type { SegmentEvent } from '../shared/types';
+import type { DetectedSegmentEvent as SegmentEvent } from '../shared/types';
 
 /**
  * Turns per-frame speech probabilities into speech segments addressed by
@@ -74,8 +74,10 @@ export class Segmenter {
   /** Frames of the current segment, for choosing a split point. */
   private frames: FrameRecord[] = [];
 
-  constructor(options: Partial<SegmenterOptions> = {}) {
+  /** `firstId` lets a replacement VAD continue the numbering of the one it replaces. */
+  constructor(options: Partial<SegmenterOptions> = {}, firstId = 1) {
     this.o = { ...DEFAULT_SEGMENTER_OPTIONS, ...options };
+    this.nextId = firstId;
     const perMs = this.o.sampleRate / 1000;
     this.ms = (ms) => Math.round(ms * perMs);
   }

@@ -67,6 +67,8 @@ interface Final {
 
 export class TranscriptionScheduler {
   private readonly finals: Final[] = [];
+  /** Ends already accepted: a replay after a worker restart can race the live event. */
+  private readonly ended = new Set<number>();
   private active: { id: number; start: number } | null = null;
   private nextPartialAt = 0;
   private lastPartialEnd = 0;
@@ -85,7 +87,11 @@ export class TranscriptionScheduler {
       this.active = { id: event.id, start: event.startSample };
       this.nextPartialAt = 0;
       this.lastPartialEnd = event.startSample;
+    } else if (event.type === 'cancel') {
+      if (this.active?.id === event.id) this.active = null;
     } else {
+      if (this.ended.has(event.id)) return;
+      this.ended.add(event.id);
       this.finals.push({ id: event.id, start: event.startSample, end: event.endSample });
       if (this.active?.id === event.id) this.active = null;
     }

@@ -1,8 +1,16 @@
 import type { AudioRing } from '../audio/ring';
 import { type PipelineStats, Stat } from '../shared/stats';
-import type { SegmentEvent } from '../shared/types';
+import type { DetectedSegmentEvent as SegmentEvent } from '../shared/types';
 import { Segmenter, type SegmenterOptions } from './segmenter';
 import { type SileroVad, VAD_FRAME_SAMPLES } from './silero';
+
+export interface VadStreamOptions {
+  segmenter?: Partial<SegmenterOptions>;
+  /** Absolute sample to start from (default: the newest audio). */
+  fromSample?: number;
+  /** First segment id (default 1). */
+  firstId?: number;
+}
 
 /**
  * Reads the ring frame by frame from where dictation started, runs Silero on
@@ -21,10 +29,14 @@ export class VadStream {
     private readonly stats: PipelineStats,
     private readonly onEvent: (event: SegmentEvent) => void,
     private readonly onSpeaking: (speaking: boolean) => void,
-    options: Partial<SegmenterOptions> = {},
+    options: VadStreamOptions = {},
   ) {
-    this.segmenter = new Segmenter(options);
-    this.position = ring.writePosition();
+    this.segmenter = new Segmenter(options.segmenter, options.firstId);
+    // A replacement worker resumes where its predecessor left off, as far as the ring still holds it.
+    this.position = Math.max(
+      ring.oldestAvailable(),
+      Math.min(options.fromSample ?? Number.POSITIVE_INFINITY, ring.writePosition()),
+    );
     vad.reset();
   }
 

@@ -30,10 +30,14 @@ export interface CaptureProcessorOptions {
 }
 
 /** Messages the main thread sends to the worklet over `node.port`. */
-export type CaptureControl = { type: 'connect-ports'; ports: MessagePort[] } | { type: 'stop' };
+export type CaptureControl =
+  | { type: 'connect-ports'; ports: MessagePort[] }
+  /** A consumer was replaced (its worker restarted): send its chunks here from now on. */
+  | { type: 'replace-port'; index: number; port: MessagePort }
+  | { type: 'stop' };
 
 /** A speech segment found by the VAD, addressed by absolute sample index. */
-export type SegmentEvent =
+export type DetectedSegmentEvent =
   | { type: 'start'; id: number; startSample: number }
   | {
       type: 'end';
@@ -42,6 +46,12 @@ export type SegmentEvent =
       endSample: number;
       reason: 'silence' | 'split' | 'flush';
     };
+
+/** What the STT worker hears about segments: detections, plus cancellations. */
+export type SegmentEvent =
+  | DetectedSegmentEvent
+  /** The segment will never end (its VAD worker was replaced); it is re-detected under a new id. */
+  | { type: 'cancel'; id: number };
 
 /** The STT worker's side of the VAD → STT port. */
 export interface SegmentSink {

@@ -11,10 +11,12 @@ import type {
   BackendSetting,
   ModelUrls,
   ProgressCallback,
+  SegmentEvent,
   SegmentSink,
   TranscriptionResult,
 } from '../shared/types';
 import { type LoadedStt, loadStt } from './stt-loader';
+import { surfaceUnhandledRejections } from './surface-errors';
 
 /** Moonshine speech-to-text. Created once per page; models load once. */
 let loaded: LoadedStt | null = null;
@@ -54,6 +56,8 @@ const api = {
     segmentPort: MessagePort,
     onResult: (result: TranscriptionResult) => void,
     onError: (message: string) => void,
+    /** Segments a replaced worker still owed (finals first, then the open one). */
+    replay: SegmentEvent[] = [],
   ): void {
     if (!loaded) throw new Error('Speech model is not loaded yet');
     api.stop();
@@ -78,10 +82,29 @@ const api = {
           }`,
         ),
     });
+    for (const event of replay) scheduler.segment(event);
     const sink: SegmentSink = { segment: (event) => scheduler.segment(event) };
     Comlink.expose(sink, segmentPort);
     scheduler.start();
     session = { source, scheduler };
+  },
+
+  /** The VAD worker was replaced: listen for segments on its new port. */
+  connectSegments(port: MessagePort): void {
+    if (!session) return;
+    const scheduler = session.scheduler;
+    const sink: SegmentSink = { segment: (event) => scheduler.segment(event) };
+    Comlink.expose(sink, port);
+  },
+
+  /** A segment event from the main thread (a cancellation after a VAD restart). */
+  segment(event: SegmentEvent): void {
+    session?.scheduler.segment(event);
+  },
+
+  /** Heartbeat. */
+  ping(): number {
+    return 0;
   },
 
   /** Resolves when every segment the VAD has ended so far has its final text. */
@@ -114,4 +137,5 @@ const api = {
 };
 
 export type SttApi = typeof api;
+surfaceUnhandledRejections(self);
 Comlink.expose(api);

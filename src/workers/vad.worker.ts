@@ -7,6 +7,7 @@ import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
 import type { AudioSourceHandle, ModelUrls, ProgressCallback, SegmentSink, VadStatusEvent } from '../shared/types';
 import { fetchWithProgress } from './fetch-progress';
 import { createSession, loadOrt } from './ort-runtime';
+import { surfaceUnhandledRejections } from './surface-errors';
 
 export const VAD_FILE = 'silero-vad-v5.onnx';
 /** How often the shared ring is polled; a 512-sample frame is 32 ms. */
@@ -33,7 +34,16 @@ const api = {
     vad.reset();
   },
 
-  start(handle: AudioSourceHandle, sttPort: MessagePort, onStatus: (event: VadStatusEvent) => void): void {
+  /**
+   * Starts detecting speech. A replacement worker passes `resume` to carry on
+   * from its predecessor's position and segment numbering.
+   */
+  start(
+    handle: AudioSourceHandle,
+    sttPort: MessagePort,
+    onStatus: (event: VadStatusEvent) => void,
+    resume?: { fromSample: number; firstId: number },
+  ): void {
     if (!vad) throw new Error('Voice detector is not loaded yet');
     api.stop();
     const source = openAudioSource(handle, (gap) => stats.add(Stat.DroppedSamples, gap));
@@ -43,10 +53,11 @@ const api = {
       vad,
       stats,
       (event) => {
-        void sink.segment(event);
+        void session?.sink.segment(event);
         onStatus({ type: 'segment', event });
       },
       (speaking) => onStatus({ type: 'speech', speaking }),
+      resume ?? {},
     );
     const timer = setInterval(() => {
       stream.pump().catch(reportAndStop);
@@ -59,6 +70,18 @@ const api = {
     if (!session) return;
     clearInterval(session.timer);
     await session.stream.finish();
+  },
+
+  /** The STT worker was replaced: send segments to its new port. */
+  connectStt(port: MessagePort): void {
+    if (!session) return;
+    session.sink[Comlink.releaseProxy]();
+    session.sink = Comlink.wrap<SegmentSink>(port);
+  },
+
+  /** Heartbeat; answers with the read position so a replacement knows where to resume. */
+  ping(): number {
+    return session?.stream.readPosition ?? -1;
   },
 
   stop(): void {
@@ -98,4 +121,5 @@ function reportAndStop(error: unknown): void {
 }
 
 export type VadApi = typeof api;
+surfaceUnhandledRejections(self);
 Comlink.expose(api);

@@ -28,7 +28,7 @@ import { appendSegment, cleanSegmentText } from '../../src/engine/transcript';
 import { VadStream } from '../../src/engine/vad-stream';
 import { type WerResult, wordErrorRate } from '../../src/engine/wer';
 import { createStatsBuffer, PipelineStats, Stat } from '../../src/shared/stats';
-import type { SegmentEvent, TranscriptionResult } from '../../src/shared/types';
+import type { DetectedSegmentEvent as SegmentEvent, TranscriptionResult } from '../../src/shared/types';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MODELS = join(ROOT, 'public/models');

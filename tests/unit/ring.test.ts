@@ -331,3 +331,20 @@ describe('AudioRing across threads', () => {
     expect(intact).toBeGreaterThan(0);
   });
 });
+
+describe('AudioRing.startAt', () => {
+  it('starts a fresh ring at an absolute index, with nothing before it readable', () => {
+    const ring = AudioRing.create(1024, false);
+    ring.startAt(5_000_000);
+    expect(ring.writePosition()).toBe(5_000_000);
+    expect(ring.oldestAvailable()).toBe(5_000_000);
+    ring.write(Float32Array.from({ length: 100 }, (_, i) => i + 1));
+    const out = new Float32Array(200);
+    // Asking from before the start: the front is reported lost, never invented.
+    const result = ring.read(4_999_900, out);
+    expect(result).toEqual({ copied: 200, lost: 100 });
+    expect(out[100]).toBe(1);
+    expect(out[199]).toBe(100);
+    expect(() => ring.startAt(0)).toThrow();
+  });
+});

@@ -5,7 +5,7 @@ import {
   Segmenter,
   type SegmenterOptions,
 } from '../../src/engine/segmenter';
-import type { SegmentEvent } from '../../src/shared/types';
+import type { DetectedSegmentEvent as SegmentEvent } from '../../src/shared/types';
 
 // 512-sample frames at 16 kHz: 32 ms each. With the defaults that makes
 // preRoll 8 frames, postPad 4, hangover 10, minSpeech 5 and maxSegment 625.
