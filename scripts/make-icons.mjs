@@ -51,7 +51,10 @@ for (const [name, width, height] of [
   await page.goto('http://127.0.0.1:4190/');
   await page.getByLabel('Transcript').fill(sample);
   // Screenshot the app as a person sees it once models are loaded.
-  await page.getByRole('button', { name: 'Start dictation' }).and(page.locator(':enabled')).waitFor({ timeout: 120_000 });
+  await page
+    .getByRole('button', { name: 'Start dictation' })
+    .and(page.locator(':enabled'))
+    .waitFor({ timeout: 120_000 });
   await page.screenshot({ path: `public/screenshots/${name}.png` });
   await context.close();
   rmSync(dir, { recursive: true, force: true });

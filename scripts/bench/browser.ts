@@ -32,13 +32,16 @@ export async function launch(fakeMicWav: string, log: (message: string) => void)
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-audio-capture=${fakeMicWav}%noloop`,
+      // For experiments, e.g. BENCH_CHROMIUM_ARGS='--js-flags=--no-wasm-dynamic-tiering'.
+      ...(process.env.BENCH_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? []),
     ],
     permissions: ['microphone'],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => log(`[pageerror] ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') log(`[console.${message.type()}] ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      log(`[console.${message.type()}] ${message.text()}`);
   });
   return {
     context,
@@ -58,9 +61,11 @@ async function waitEnabled(button: Locator, timeoutMs: number, what: string): Pr
       const status = await button
         .page()
         .locator('body')
-        .innerText()
+        .textContent()
         .catch(() => '');
-      throw new Error(`${what} not enabled after ${timeoutMs} ms; page says: ${status.replace(/\s+/g, ' ').slice(0, 400)}`);
+      throw new Error(
+        `${what} not enabled after ${timeoutMs} ms; page says: ${(status ?? '').replace(/\s+/g, ' ').slice(0, 400)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -134,6 +139,8 @@ export interface DictationRun {
   records: BenchRecord[];
   transcript: string;
   droppedSamples: number;
+  /** The Diagnostics panel after Stop, as shown (e.g. "54 / 5 (3 abandoned)"). */
+  diagnostics: Record<string, string>;
   /** Wall time from clicking Stop to "Start dictation" being enabled again. */
   stopMs: number;
 }
@@ -151,6 +158,9 @@ export async function dictate(page: Page, seconds: number, log: (message: string
   const records = await page.evaluate(() => (window as unknown as BenchWindow).__utterBench?.results ?? []);
   const transcript = await page.getByLabel('Transcript').inputValue();
   await openDiagnostics(page);
-  const dropped = await diagnostic(page, 'dropped');
-  return { records, transcript, droppedSamples: Number(dropped), stopMs };
+  const diagnostics: Record<string, string> = {};
+  for (const stat of ['dropped', 'results', 'audio-lag', 'inference', 'rtf', 'vad-frame', 'threads', 'transport']) {
+    diagnostics[stat] = await diagnostic(page, stat);
+  }
+  return { records, transcript, droppedSamples: Number(diagnostics.dropped), diagnostics, stopMs };
 }

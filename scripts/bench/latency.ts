@@ -46,13 +46,11 @@ function segmentsOf(records: readonly BenchRecord[]): Segment[] {
   return [...byId.values()].sort((a, b) => a.start - b.start);
 }
 
-/** Index of the sentence a segment overlaps most once shifted by `offset` into file samples, or -1. */
-function matchSentence(segment: Segment, truth: readonly Region[], offset: number): number {
-  const start = segment.start + PRE_ROLL - offset;
-  const end = (segment.end ?? segment.start + PRE_ROLL) - offset;
+/** Index of the region that [start, end) overlaps most, or -1. */
+function bestOverlap(start: number, end: number, regions: readonly Region[]): number {
   let best = -1;
   let bestOverlap = 0;
-  truth.forEach((t, i) => {
+  regions.forEach((t, i) => {
     const overlap = Math.min(end, t.end) - Math.max(start, t.start);
     if (overlap > bestOverlap) {
       bestOverlap = overlap;
@@ -62,66 +60,138 @@ function matchSentence(segment: Segment, truth: readonly Region[], offset: numbe
   return best;
 }
 
+/** Segments per sentence, once the ring is shifted by `offset` into file samples. */
+function group(segments: readonly Segment[], truth: readonly Region[], offset: number) {
+  const groups: Segment[][] = truth.map(() => []);
+  const unmatched: number[] = [];
+  for (const s of segments) {
+    const i = bestOverlap(s.start + PRE_ROLL - offset, (s.end ?? s.start + PRE_ROLL) - offset, truth);
+    if (i < 0) unmatched.push(s.id);
+    else groups[i]?.push(s);
+  }
+  return { groups, unmatched };
+}
+
+/**
+ * The brief's alignment: Silero fires on the first speech frame, which is the
+ * segment start plus the pre-roll. Biased late by however long Silero takes
+ * to call an onset speech.
+ */
+function preRollOffset(segments: readonly Segment[], truth: readonly Region[]): number {
+  const first = segments[0];
+  const firstTruth = truth[0];
+  if (!first || !firstTruth) throw new Error('no segments to align');
+  let offset = first.start + PRE_ROLL - firstTruth.start;
+  for (let pass = 0; pass < 2; pass++) {
+    const { groups } = group(segments, truth, offset);
+    offset = Math.round(
+      median(groups.flatMap((g, i) => (g[0] ? [g[0].start + PRE_ROLL - (truth[i] as Region).start] : []))),
+    );
+  }
+  return offset;
+}
+
+/**
+ * Like for like: the same Silero model and segmenter replayed over the file in
+ * Node put segment boundaries where the browser's should be, onset lag and
+ * speech tail included. The median difference of starts and ends over several
+ * frame phases is the offset, to about a frame (32 ms).
+ */
+function replayOffset(
+  segments: readonly Segment[],
+  replays: readonly Region[][],
+  rough: number,
+): { offset: number; fromStarts: number; fromEnds: number } | null {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const replay of replays) {
+    for (const s of segments) {
+      if (s.end === null) continue;
+      const r = replay[bestOverlap(s.start - rough, s.end - rough, replay)];
+      if (!r) continue;
+      starts.push(s.start - r.start);
+      ends.push(s.end - r.end);
+    }
+  }
+  if (starts.length === 0) return null;
+  return {
+    offset: Math.round(median([...starts, ...ends])),
+    fromStarts: Math.round(median(starts)),
+    fromEnds: Math.round(median(ends)),
+  };
+}
+
+/** The browser's decode time of one sentence as a clip. */
+export interface ClipDecode {
+  warm: number | null;
+  cold: number | null;
+}
+
 export interface SentenceLatency {
   sentence: number;
-  trueStartS: number;
-  trueEndS: number;
+  trueStartS: number | null;
+  trueEndS: number | null;
   segmentIds: number[];
   partials: number;
-  /** First partial of the first segment, after the true start of speech (ms). */
+  /** First partial of the first segment, after the true start of speech. */
   firstPartialMs: number | null;
-  /** Final of the last segment, after the true end of speech (ms). */
+  /** Final of the last segment, after the true end of speech… */
   finalMs: number | null;
-  /** Of finalMs: audio between the end of speech and the frame where the VAD could end the segment (hangover + Silero's tail). */
-  finalVadMs: number | null;
-  /** Of finalMs: from that frame to the final on the main thread (VAD worker lag, queueing, decode, messaging). */
-  finalAfterVadMs: number | null;
+  /** …of which: speech Silero still heard after the end of the sound (its last speech frame − true end)… */
+  vadTailMs: number | null;
+  /** …the hangover the segmenter waits before ending a segment (constant)… */
+  hangoverMs: number;
+  /** …and from that frame to the final on the main thread: VAD lag, queueing behind a partial, decode, messages. */
+  afterVadMs: number | null;
+  /** For comparison: the browser's decode time of the same sentence as a clip (fastest pass)… */
+  clipDecodeMs: number | null;
+  /** …and in the first pass after the page loaded. */
+  clipDecodeColdMs: number | null;
   finalText: string;
 }
 
-export interface LatencyReport {
-  finalMs: { p50: number | null; p95: number | null; max: number | null; n: number };
-  firstPartialMs: { p50: number | null; p95: number | null; max: number | null; n: number };
-  /** Ring sample = file sample + offset (the fake mic starts before the worklet writes). */
+interface Summary {
+  p50: number | null;
+  p95: number | null;
+  max: number | null;
+  n: number;
+}
+
+export interface Alignment {
+  method: 'pre-roll' | 'vad-replay';
+  /** Ring sample = file sample + offset. */
   offsetSamples: number;
-  /** The same offset estimated from segment ends (end − post-pad); a rough check of the alignment. */
-  offsetFromEndsSamples: number | null;
+  /** vad-replay only: the offset from segment starts alone and from ends alone (agreement = trust). */
+  offsetCheck?: { fromStarts: number; fromEnds: number };
+  finalMs: Summary;
+  firstPartialMs: Summary;
   sentences: SentenceLatency[];
   sentencesWithoutPartial: number[];
   sentencesWithoutFinal: number[];
   /** Segments that overlapped no sentence (false starts, noise). */
   unmatchedSegments: number[];
-  segments: number;
 }
 
 const toMs = (samples: number): number => samples / PER_MS;
 
-export function latencyReport(records: readonly BenchRecord[], truth: readonly Region[]): LatencyReport {
-  const segments = segmentsOf(records);
-  const first = segments[0];
-  const firstTruth = truth[0];
-  if (!first || !firstTruth) throw new Error(`no segments to align (${records.length} results)`);
+function summary(values: number[]): Summary {
+  return {
+    p50: round(percentile(values, 50)),
+    p95: round(percentile(values, 95)),
+    max: values.length ? round(Math.max(...values)) : null,
+    n: values.length,
+  };
+}
 
-  // Rough alignment on the first segment, matching by overlap, then the median over sentences.
-  let offset = first.start + PRE_ROLL - firstTruth.start;
-  let groups: Segment[][] = [];
-  let unmatched: number[] = [];
-  for (let pass = 0; pass < 2; pass++) {
-    groups = truth.map(() => []);
-    unmatched = [];
-    for (const s of segments) {
-      const i = matchSentence(s, truth, offset);
-      if (i < 0) unmatched.push(s.id);
-      else groups[i]?.push(s);
-    }
-    const estimates = groups.flatMap((g, i) => (g[0] ? [g[0].start + PRE_ROLL - (truth[i] as Region).start] : []));
-    offset = Math.round(median(estimates));
-  }
-  const endEstimates = groups.flatMap((g, i) => {
-    const last = g[g.length - 1];
-    return last?.end != null ? [last.end - POST_PAD - (truth[i] as Region).end] : [];
-  });
-
+function align(
+  method: Alignment['method'],
+  segments: readonly Segment[],
+  truth: readonly Region[],
+  offset: number,
+  clipDecodeMs: readonly ClipDecode[],
+): Alignment {
+  const { groups, unmatched } = group(segments, truth, offset);
+  const ms = (v: number | null) => (v === null ? null : round(toMs(v)));
   const sentences: SentenceLatency[] = truth.map((t, i) => {
     const g = groups[i] ?? [];
     const head = g[0];
@@ -129,47 +199,65 @@ export function latencyReport(records: readonly BenchRecord[], truth: readonly R
     const firstPartialAt = head?.firstPartialAt ?? null;
     const finalAt = tail?.finalAt ?? null;
     const endAt = t.end + offset;
-    // The VAD can end the segment `hangover` after its last speech frame (segment end − post-pad).
-    const vadEndAt = tail?.end != null ? tail.end - POST_PAD + HANGOVER : null;
+    // Segment end = last speech frame + post-pad; the VAD ends it a hangover after that frame.
+    const lastSpeechAt = tail?.end != null ? tail.end - POST_PAD : null;
     return {
       sentence: i,
-      trueStartS: t.start / PER_MS / 1000,
-      trueEndS: t.end / PER_MS / 1000,
+      trueStartS: round(t.start / PER_MS / 1000, 3),
+      trueEndS: round(t.end / PER_MS / 1000, 3),
       segmentIds: g.map((s) => s.id),
       partials: g.reduce((n, s) => n + s.partials, 0),
-      firstPartialMs: firstPartialAt === null ? null : toMs(firstPartialAt - (t.start + offset)),
-      finalMs: finalAt === null ? null : toMs(finalAt - endAt),
-      finalVadMs: vadEndAt === null ? null : toMs(vadEndAt - endAt),
-      finalAfterVadMs: finalAt === null || vadEndAt === null ? null : toMs(finalAt - vadEndAt),
+      firstPartialMs: ms(firstPartialAt === null ? null : firstPartialAt - (t.start + offset)),
+      finalMs: ms(finalAt === null ? null : finalAt - endAt),
+      vadTailMs: ms(lastSpeechAt === null ? null : lastSpeechAt - endAt),
+      hangoverMs: toMs(HANGOVER),
+      afterVadMs: ms(finalAt === null || lastSpeechAt === null ? null : finalAt - (lastSpeechAt + HANGOVER)),
+      clipDecodeMs: round(clipDecodeMs[i]?.warm ?? Number.NaN),
+      clipDecodeColdMs: round(clipDecodeMs[i]?.cold ?? Number.NaN),
       finalText: g.map((s) => s.finalText).join(' '),
     };
-  });
-
-  const summary = (values: number[]) => ({
-    p50: round(percentile(values, 50)),
-    p95: round(percentile(values, 95)),
-    max: round(Math.max(...values)),
-    n: values.length,
   });
   const finals = sentences.flatMap((s) => (s.finalMs === null ? [] : [s.finalMs]));
   const partials = sentences.flatMap((s) => (s.firstPartialMs === null ? [] : [s.firstPartialMs]));
   return {
+    method,
+    offsetSamples: offset,
     finalMs: summary(finals),
     firstPartialMs: summary(partials),
-    offsetSamples: offset,
-    offsetFromEndsSamples: endEstimates.length ? Math.round(median(endEstimates)) : null,
-    sentences: sentences.map((s) => ({
-      ...s,
-      trueStartS: round(s.trueStartS, 3) ?? 0,
-      trueEndS: round(s.trueEndS, 3) ?? 0,
-      firstPartialMs: s.firstPartialMs === null ? null : round(s.firstPartialMs),
-      finalMs: s.finalMs === null ? null : round(s.finalMs),
-      finalVadMs: s.finalVadMs === null ? null : round(s.finalVadMs),
-      finalAfterVadMs: s.finalAfterVadMs === null ? null : round(s.finalAfterVadMs),
-    })),
+    sentences,
     sentencesWithoutPartial: sentences.filter((s) => s.firstPartialMs === null).map((s) => s.sentence),
     sentencesWithoutFinal: sentences.filter((s) => s.finalMs === null).map((s) => s.sentence),
     unmatchedSegments: unmatched,
+  };
+}
+
+export interface LatencyReport {
+  segments: number;
+  /** The brief's alignment (segment start + pre-roll = true start): the headline figures. */
+  preRoll: Alignment;
+  /** The same figures aligned by replaying the VAD natively over the file; null without replays. */
+  vadReplay: Alignment | null;
+}
+
+export function latencyReport(
+  records: readonly BenchRecord[],
+  truth: readonly Region[],
+  replays: readonly Region[][],
+  clipDecodeMs: readonly ClipDecode[],
+): LatencyReport {
+  const segments = segmentsOf(records);
+  if (segments.length === 0) throw new Error(`no segments to align (${records.length} results)`);
+  const rough = preRollOffset(segments, truth);
+  const replayed = replayOffset(segments, replays, rough);
+  return {
     segments: segments.length,
+    preRoll: align('pre-roll', segments, truth, rough, clipDecodeMs),
+    vadReplay:
+      replayed === null
+        ? null
+        : {
+            ...align('vad-replay', segments, truth, replayed.offset, clipDecodeMs),
+            offsetCheck: { fromStarts: replayed.fromStarts, fromEnds: replayed.fromEnds },
+          },
   };
 }

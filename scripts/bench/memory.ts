@@ -1,20 +1,28 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * Polls the resident memory of the Chromium processes this Node process
- * started (its descendants in /proc, so other browsers on the machine are not
- * counted), per phase. RSS sums over processes count shared pages once per
- * process: an upper bound, as `ps` would report it.
+ * Polls /proc while the benchmark runs, per phase:
+ *  - resident memory of the Chromium processes this Node process started (its
+ *    descendants, so other browsers on the machine are not counted). RSS sums
+ *    count shared pages once per process: an upper bound, as `ps` reports it;
+ *  - this Node process's RSS (the native measurements run in it);
+ *  - CPU used by processes outside this benchmark, to tell a quiet run from
+ *    one that shared its cores with something else.
  */
-export interface RssPeak {
-  /** Sum over `--type=renderer` processes (the page and its workers). */
+export interface PhaseStats {
+  /** Peak sum over `--type=renderer` processes (the page and its workers). */
   rendererMb: number;
-  /** Sum over every descendant process (browser, GPU, utility, zygotes, renderers). */
+  /** Peak sum over every Chromium descendant (browser, GPU, utility, zygotes, renderers). */
   browserTreeMb: number;
-  /** This Node process (the native measurements run in it). */
   nodeMb: number;
+  /** Mean cores busy with processes outside this benchmark during the phase (null: too short to tell). */
+  foreignCpuCores: number | null;
+  seconds: number;
   samples: number;
 }
+
+/** Kernel clock ticks per second for /proc CPU times (USER_HZ, 100 on Linux). */
+const TICKS = 100;
 
 function readText(path: string): string | null {
   try {
@@ -30,62 +38,114 @@ function rssKb(pid: number): number {
   return match ? Number(match[1]) : 0;
 }
 
-/** One snapshot: KB of renderer processes and of all descendants of `root`. */
-export function descendantRss(root: number): { rendererKb: number; treeKb: number } {
+/** Busy ticks of the whole machine (all CPUs). */
+function machineBusyTicks(): number {
+  const line = readText('/proc/stat')?.split('\n', 1)[0] ?? '';
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+}
+
+interface Snapshot {
+  rendererKb: number;
+  chromeKb: number;
+  /** utime + stime of this process and every descendant alive now. */
+  ticks: Map<number, number>;
+}
+
+function snapshot(root: number): Snapshot {
   const children = new Map<number, number[]>();
+  const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readText(`/proc/${entry}/stat`);
     if (!stat) continue;
-    // "pid (comm) state ppid …": comm may contain spaces and parentheses.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    // "pid (comm) state ppid … utime stime …": comm may contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(entry);
+    const ppid = Number(fields[1]);
+    cpu.set(pid, Number(fields[11]) + Number(fields[12]));
     const list = children.get(ppid) ?? [];
-    list.push(Number(entry));
+    list.push(pid);
     children.set(ppid, list);
   }
   let rendererKb = 0;
-  let treeKb = 0;
+  let chromeKb = 0;
+  const ticks = new Map<number, number>([[root, cpu.get(root) ?? 0]]);
   const queue = [...(children.get(root) ?? [])];
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
     queue.push(...(children.get(pid) ?? []));
+    ticks.set(pid, cpu.get(pid) ?? 0);
     const cmdline = readText(`/proc/${pid}/cmdline`) ?? '';
-    if (!cmdline.includes('chrom')) continue; // e.g. the static server child
+    if (!cmdline.includes('chrom')) continue; // e.g. the static server
     const kb = rssKb(pid);
-    treeKb += kb;
+    chromeKb += kb;
     if (cmdline.includes('--type=renderer')) rendererKb += kb;
   }
-  return { rendererKb, treeKb };
+  return { rendererKb, chromeKb, ticks };
 }
 
-export class RssPoller {
+export class ProcPoller {
   private timer: ReturnType<typeof setInterval> | null = null;
-  private phase = 'idle';
-  readonly peaks = new Map<string, RssPeak>();
+  private phase = 'setup';
+  private readonly phases = new Map<string, PhaseStats & { busy0: number; own0: number; t0: number }>();
+  /** CPU ticks of this benchmark's processes so far, exited ones included. */
+  private ownTicks = 0;
+  private readonly lastTicks = new Map<number, number>();
 
   constructor(private readonly intervalMs = 250) {}
 
   start(): void {
+    this.sample();
     this.timer ??= setInterval(() => this.sample(), this.intervalMs);
   }
 
   setPhase(phase: string): void {
     this.sample();
     this.phase = phase;
+    this.sample();
   }
 
   sample(): void {
-    const { rendererKb, treeKb } = descendantRss(process.pid);
-    const peak = this.peaks.get(this.phase) ?? { rendererMb: 0, browserTreeMb: 0, nodeMb: 0, samples: 0 };
-    peak.nodeMb = Math.max(peak.nodeMb, process.memoryUsage.rss() / 2 ** 20);
-    peak.rendererMb = Math.max(peak.rendererMb, rendererKb / 1024);
-    peak.browserTreeMb = Math.max(peak.browserTreeMb, treeKb / 1024);
-    peak.samples++;
-    this.peaks.set(this.phase, peak);
+    const busy = machineBusyTicks();
+    const snap = snapshot(process.pid);
+    for (const [pid, ticks] of snap.ticks) {
+      this.ownTicks += Math.max(0, ticks - (this.lastTicks.get(pid) ?? 0));
+      this.lastTicks.set(pid, ticks);
+    }
+    let p = this.phases.get(this.phase);
+    if (!p) {
+      p = {
+        rendererMb: 0,
+        browserTreeMb: 0,
+        nodeMb: 0,
+        foreignCpuCores: null,
+        seconds: 0,
+        samples: 0,
+        busy0: busy,
+        own0: this.ownTicks,
+        t0: performance.now(),
+      };
+      this.phases.set(this.phase, p);
+    }
+    p.rendererMb = Math.max(p.rendererMb, snap.rendererKb / 1024);
+    p.browserTreeMb = Math.max(p.browserTreeMb, snap.chromeKb / 1024);
+    p.nodeMb = Math.max(p.nodeMb, process.memoryUsage.rss() / 2 ** 20);
+    p.seconds = (performance.now() - p.t0) / 1000;
+    // Ticks are 10 ms: under half a second the ratio is mostly rounding.
+    p.foreignCpuCores =
+      p.seconds < 0.5 ? null : Math.max(0, busy - p.busy0 - (this.ownTicks - p.own0)) / TICKS / p.seconds;
+    p.samples++;
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.sample();
+  }
+
+  stats(): Map<string, PhaseStats> {
+    return new Map(
+      [...this.phases].map(([phase, { busy0: _b, own0: _o, t0: _t, ...stats }]) => [phase, stats] as const),
+    );
   }
 }

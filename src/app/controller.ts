@@ -1,26 +1,34 @@
 import { batch } from '@preact/signals';
-import { appendSegment, cleanSegmentText } from '../engine/transcript';
+import { GAP_TEXT } from '../engine/export';
+import { cleanSegmentText } from '../engine/transcript';
 import { viewStats } from '../shared/stats';
 import type { BackendSetting, LoadProgress, TranscriptionResult, VadStatusEvent } from '../shared/types';
 import { installBenchHook } from './bench-hook';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
 import { DictationPipeline } from './pipeline';
-import { readPref, writePref } from './prefs';
+import { commitSegment, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
+import { readPref, writePref } from './sessions-store';
 import * as state from './state';
+import type { WorkerLabel } from './supervised-worker';
+
+const SAMPLES_PER_MS = 16;
 
 /**
  * Connects the pipeline to the UI state. Owns the rules a person sees:
  * partial text is provisional and replaced; final text is appended to the
- * transcript (which the person may have edited) and saved.
+ * transcript (which the person may have edited) and saved in the same step.
  */
 export class DictationController {
-  private pipeline: DictationPipeline | null = null;
+  pipeline: DictationPipeline | null = null;
   /** The segment whose words the Live text currently shows. */
   private liveSegment = 0;
-  /** Segments that already have final text: late partials for them are ignored. */
-  private finalisedThrough = 0;
+  /** Segments that already have final text: late partials (or a replayed final) for them are ignored. */
+  private readonly finalised = new Set<number>();
+  /** Where this dictation sits on the session's timeline. */
+  private dictationBase = { sample: 0, ms: 0 };
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private benchRecorder: ((result: TranscriptionResult) => void) | null = null;
+  private audioContext: AudioContext | null = null;
 
   async init(): Promise<void> {
     const missing = missingBrowserFeatures();
@@ -28,18 +36,23 @@ export class DictationController {
       this.fail(missing);
       return;
     }
-    const [setting, remembered, draft] = await Promise.all([
+    const [setting, remembered, microphone] = await Promise.all([
       readPref('backendSetting'),
       readPref('backendDecision'),
-      readPref('draftTranscript'),
+      readPref('microphoneId'),
+      restoreLastSession().catch(() => {}),
     ]);
     if (setting) state.backendSetting.value = setting;
-    if (draft) state.transcript.value = draft;
+    if (microphone) state.microphoneId.value = microphone;
+    addEventListener('pagehide', flushEdits);
+    document.addEventListener('visibilitychange', () => this.onVisibilityChange());
     try {
       this.pipeline = new DictationPipeline({
         onResult: (result) => this.onResult(result),
         onVadStatus: (event) => this.onVadStatus(event),
         onWorkerError: (worker, message) => this.onWorkerError(worker, message),
+        onWorkerRestart: (worker, reason, restarts) => this.onWorkerRestart(worker, reason, restarts),
+        onWorkerGaveUp: (worker, reason) => this.onWorkerGaveUp(worker, reason),
       });
       state.isolated.value = this.pipeline.isolated;
       this.benchRecorder = installBenchHook(this.pipeline);
@@ -79,17 +92,45 @@ export class DictationController {
       state.phase.value = 'starting';
     });
     try {
-      const track = await pipeline.start();
-      track.addEventListener('ended', () => {
-        state.notice.value = 'The microphone was disconnected. Dictation stopped; your text is kept.';
-        void this.stop();
-      });
+      const { track, context, startSample } = await pipeline.start(state.microphoneId.value || undefined);
+      this.dictationBase = { sample: startSample, ms: sessionClockMs() };
+      // Segment ids start again with each dictation.
+      this.finalised.clear();
+      this.liveSegment = 0;
+      this.watchInput(track, context);
       state.phase.value = 'listening';
     } catch (error) {
       batch(() => {
         state.errorMessage.value = describeMicrophoneError(error);
         state.phase.value = 'ready';
       });
+    }
+  }
+
+  /** Unplugged microphones and suspended audio get a message, never silent loss. */
+  private watchInput(track: MediaStreamTrack, context: AudioContext): void {
+    this.audioContext = context;
+    track.addEventListener('ended', () => {
+      if (state.phase.value !== 'listening') return;
+      state.notice.value = 'The microphone was disconnected. Dictation stopped; your text is kept.';
+      void this.stop();
+    });
+    context.addEventListener('statechange', () => {
+      if (context.state !== 'suspended' || state.phase.value !== 'listening') return;
+      // The browser paused audio (another app took the device, or a background policy). Try once to resume.
+      context.resume().catch(() => {});
+      setTimeout(() => {
+        if (context.state === 'suspended' && state.phase.value === 'listening') {
+          state.notice.value = 'The browser paused the microphone. Press Stop dictation, then Start again to continue.';
+        }
+      }, 500);
+    });
+  }
+
+  private onVisibilityChange(): void {
+    if (document.visibilityState === 'hidden') flushEdits();
+    else if (this.audioContext?.state === 'suspended' && state.phase.value === 'listening') {
+      void this.audioContext.resume().catch(() => {});
     }
   }
 
@@ -102,6 +143,7 @@ export class DictationController {
     } catch (error) {
       state.errorMessage.value = `Stopping did not finish cleanly: ${describeError(error)}`;
     } finally {
+      this.audioContext = null;
       batch(() => {
         state.liveText.value = '';
         state.speaking.value = false;
@@ -113,8 +155,9 @@ export class DictationController {
 
   private onResult(result: TranscriptionResult): void {
     this.benchRecorder?.(result);
-    if (result.segmentId <= this.finalisedThrough) return;
+    if (this.finalised.has(result.segmentId)) return;
     if (result.kind === 'partial') {
+      if (result.segmentId < this.liveSegment) return;
       batch(() => {
         this.liveSegment = result.segmentId;
         state.liveText.value = cleanSegmentText(result.text);
@@ -122,16 +165,21 @@ export class DictationController {
       });
       return;
     }
-    this.finalisedThrough = result.segmentId;
+    this.finalised.add(result.segmentId);
     const text = cleanSegmentText(result.text);
+    // Audio that was overwritten before it could be transcribed is marked, not silently skipped.
+    const gap = result.lostSamples > 0;
+    const shown = gap ? `${GAP_TEXT} ${text}`.trim() : text;
     batch(() => {
-      if (text) state.transcript.value = appendSegment(state.transcript.value, text);
+      if (shown) {
+        const toMs = (sample: number) => this.dictationBase.ms + (sample - this.dictationBase.sample) / SAMPLES_PER_MS;
+        commitSegment(shown, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap });
+      }
       if (this.liveSegment <= result.segmentId) {
         state.liveText.value = '';
         state.transcribing.value = false;
       }
     });
-    if (text) this.saveTranscript();
   }
 
   private onVadStatus(event: VadStatusEvent): void {
@@ -139,28 +187,21 @@ export class DictationController {
     else if (event.event.type === 'end') state.transcribing.value = true;
   }
 
-  private onWorkerError(worker: string, message: string): void {
-    state.errorMessage.value = `The ${worker} failed: ${message}`;
+  private onWorkerError(worker: WorkerLabel, message: string): void {
+    state.errorMessage.value = `The ${worker} reported a problem: ${message}`;
   }
 
-  /** The person edited the transcript. */
-  editTranscript(text: string): void {
-    state.transcript.value = text;
-    this.saveTranscript();
-  }
-
-  clearTranscript(): void {
+  private onWorkerRestart(worker: WorkerLabel, reason: string, restarts: number): void {
     batch(() => {
-      state.transcript.value = '';
-      state.liveText.value = '';
+      state.restarts.value = this.pipeline?.restarts ?? restarts;
+      state.notice.value = `The ${worker} stopped (${reason}) and is being restarted. Your words are kept.`;
     });
-    this.saveTranscript();
   }
 
-  private saveTranscript(): void {
-    writePref('draftTranscript', state.transcript.value).catch((error: unknown) => {
-      state.notice.value = `Your text could not be saved on this device: ${describeError(error)}`;
-    });
+  private onWorkerGaveUp(worker: WorkerLabel, reason: string): void {
+    this.fail(
+      `The ${worker} could not be restarted after ${3} attempts (${reason}). Your text is saved; reload the page to try again.`,
+    );
   }
 
   async copy(): Promise<boolean> {
@@ -186,6 +227,11 @@ export class DictationController {
     } catch (error) {
       this.fail(`The speech model could not be loaded on ${setting}: ${describeError(error)}`);
     }
+  }
+
+  setMicrophone(deviceId: string): void {
+    state.microphoneId.value = deviceId;
+    void writePref('microphoneId', deviceId).catch(() => {});
   }
 
   private startStatsPolling(): void {

@@ -9,6 +9,8 @@ export const offlineError = signal<string | null>(null);
 export const storage = signal<{ usageMb: number; quotaMb: number; persisted: boolean } | null>(null);
 
 const RELOADED_FOR_ISOLATION = 'utter-reloaded-for-isolation';
+/** Longest wait between two precached files before the first visit stops waiting for the service worker. */
+const INSTALL_STALL_MS = 15_000;
 
 /**
  * Registers the service worker. On a host that sends no COOP/COEP, the page
@@ -30,13 +32,15 @@ export async function setUpServiceWorker(): Promise<boolean> {
     }
   });
 
-  let registration: ServiceWorkerRegistration;
+  let registration: ServiceWorkerRegistration | undefined;
   try {
     registration = await container.register(new URL('sw.js', document.baseURI), { scope: './' });
   } catch (error) {
     offlineError.value = `Offline use is unavailable: ${error instanceof Error ? error.message : String(error)}`;
     return true;
   }
+  // Some embedders (and test harnesses) block service workers and hand back nothing.
+  if (!registration) return true;
   watchForUpdates(registration);
   window.addEventListener('beforeinstallprompt', onBeforeInstallPrompt);
   window.addEventListener('appinstalled', () => {
@@ -51,10 +55,19 @@ export async function setUpServiceWorker(): Promise<boolean> {
   // Reload at most once per tab: a browser that will not isolate must not loop.
   if (sessionStorage.getItem(RELOADED_FOR_ISOLATION)) return true;
   const controlled = container.controller ? Promise.resolve() : controllerChange(container);
+  // Give up on isolation (and use the MessagePort path) if installing fails, or stalls with no file
+  // arriving for a while: a stuck service worker must never keep the app from starting.
   const failed = new Promise<'failed'>((resolve) => {
-    const stop = offlineError.subscribe((message) => {
+    let watchdog = setTimeout(() => resolve('failed'), INSTALL_STALL_MS);
+    const stopProgress = offlineProgress.subscribe(() => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => resolve('failed'), INSTALL_STALL_MS);
+    });
+    const stopError = offlineError.subscribe((message) => {
       if (message) {
-        stop();
+        clearTimeout(watchdog);
+        stopProgress();
+        stopError();
         resolve('failed');
       }
     });

@@ -130,8 +130,15 @@ export class DictationPipeline {
     return this.capture !== null;
   }
 
-  async start(deviceId?: string): Promise<MediaStreamTrack> {
-    if (this.capture) return this.capture.track;
+  /**
+   * Opens the microphone and starts the workers. Returns the track (to watch
+   * for unplugging), the context (to watch for suspension) and the absolute
+   * sample where this dictation's audio begins.
+   */
+  async start(deviceId?: string): Promise<{ track: MediaStreamTrack; context: AudioContext; startSample: number }> {
+    if (this.capture) throw new Error('Already dictating');
+    // Port path: each capture numbers its samples from 0. Shared ring: it continues the page's timeline.
+    const startSample = this.ring ? new AudioRing(this.ring).writePosition() : 0;
     const capture = await startCapture(this.ring, deviceId);
     this.ledger.clear();
     try {
@@ -141,7 +148,7 @@ export class DictationPipeline {
       throw error;
     }
     this.capture = capture;
-    return capture.track;
+    return { track: capture.track, context: capture.context, startSample };
   }
 
   private async connect(vadSource: AudioSourceHandle, sttSource: AudioSourceHandle): Promise<void> {

@@ -3,7 +3,7 @@ import type { StatsView } from '../shared/stats';
 import type { BackendDecision, BackendSetting, LoadProgress } from '../shared/types';
 import { offlineProgress } from './offline';
 
-export type Phase = 'loading' | 'ready' | 'starting' | 'listening' | 'stopping' | 'failed';
+export type Phase = 'loading' | 'ready' | 'starting' | 'listening' | 'stopping' | 'transcribing-file' | 'failed';
 
 /** All UI state, as signals: components read these, the controller writes them. */
 export const phase = signal<Phase>('loading');
@@ -20,6 +20,10 @@ export const stats = signal<StatsView | null>(null);
 export const backendSetting = signal<BackendSetting>('auto');
 export const backendDecision = signal<BackendDecision | null>(null);
 export const isolated = signal(false);
+/** Worker replacements so far (diagnostics). */
+export const restarts = signal(0);
+/** The chosen microphone's deviceId, or '' for the browser's default. */
+export const microphoneId = signal('');
 
 export const loadFraction = computed(() => {
   const parts = Object.values(loadProgress.value);
@@ -54,6 +58,8 @@ export const statusText = computed(() => {
       return transcribing.value ? 'Transcribing' : 'Listening';
     case 'stopping':
       return 'Transcribing the last words…';
+    case 'transcribing-file':
+      return 'Transcribing a file…';
     case 'failed':
       return 'Not available';
   }

@@ -2,8 +2,11 @@ import type { DictationController } from '../app/controller';
 import { errorMessage, notice } from '../app/state';
 import { AppBanners } from './AppBanners';
 import { Diagnostics } from './Diagnostics';
+import { FilePanel } from './FilePanel';
 import { LevelMeter } from './LevelMeter';
+import { MicrophonePicker } from './MicrophonePicker';
 import { RecordButton } from './RecordButton';
+import { SessionList } from './SessionList';
 import { StatusLine } from './StatusLine';
 import { TranscriptView } from './TranscriptView';
 
@@ -21,7 +24,7 @@ export function App({ controller }: { controller: DictationController }) {
         </div>
       )}
       {notice.value && (
-        <div class="notice">
+        <div class="notice" role="status">
           {notice.value}{' '}
           <button type="button" class="link" onClick={() => (notice.value = null)}>
             Dismiss
@@ -32,12 +35,11 @@ export function App({ controller }: { controller: DictationController }) {
         <RecordButton onToggle={() => void controller.toggle()} />
         <LevelMeter />
         <StatusLine />
+        <MicrophonePicker controller={controller} />
       </section>
-      <TranscriptView
-        onEdit={(text) => controller.editTranscript(text)}
-        onCopy={() => controller.copy()}
-        onClear={() => controller.clearTranscript()}
-      />
+      <TranscriptView onCopy={() => controller.copy()} />
+      <FilePanel controller={controller} />
+      <SessionList />
       <Diagnostics onBackend={(setting) => void controller.setBackend(setting)} />
       <footer class="version">Utter {__APP_VERSION__}</footer>
     </main>

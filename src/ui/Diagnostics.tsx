@@ -1,5 +1,5 @@
 import { storage } from '../app/offline';
-import { backendDecision, backendSetting, isolated, modelSource, phase, stats } from '../app/state';
+import { backendDecision, backendSetting, isolated, modelSource, phase, restarts, stats } from '../app/state';
 import type { BackendSetting } from '../shared/types';
 
 const fmt = (value: number | null | undefined, digits = 0) => (value == null ? '—' : value.toFixed(digits));
@@ -23,6 +23,8 @@ export function Diagnostics({ onBackend }: { onBackend: (setting: BackendSetting
         <dd data-stat="vad-frame">{fmt(s?.vadFrameMs, 2)} ms</dd>
         <dt>Partials / finals</dt>
         <dd data-stat="results">{s ? `${s.partials} / ${s.finals} (${s.partialsAbandoned} abandoned)` : '—'}</dd>
+        <dt>Worker restarts</dt>
+        <dd data-stat="restarts">{restarts.value}</dd>
         <dt>Backend</dt>
         <dd data-stat="backend" title={decision?.reason}>
           {decision ? `${decision.backend === 'webgpu' ? 'WebGPU' : 'WASM'} — ${decision.reason}` : '—'}

@@ -3,7 +3,7 @@ import { loadFraction, phase } from '../app/state';
 export function RecordButton({ onToggle }: { onToggle: () => void }) {
   const p = phase.value;
   const listening = p === 'listening';
-  const busy = p === 'loading' || p === 'starting' || p === 'stopping' || p === 'failed';
+  const busy = p !== 'ready' && p !== 'listening';
   return (
     <div class="record">
       <button

@@ -1,16 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { liveText, transcript } from '../app/state';
+import { currentSession, editText, renameSession, startNewSession } from '../app/sessions';
+import { liveText, phase, transcript } from '../app/state';
+import { ExportMenu } from './ExportMenu';
 
-interface Props {
-  onEdit: (text: string) => void;
-  onCopy: () => Promise<boolean>;
-  onClear: () => void;
-}
-
-export function TranscriptView({ onEdit, onCopy, onClear }: Props) {
+export function TranscriptView({ onCopy }: { onCopy: () => Promise<boolean> }) {
   const [copied, setCopied] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const text = transcript.value;
+  const session = currentSession.value;
 
   // Keep the newest words in view as they arrive, unless the person is editing.
   useEffect(() => {
@@ -26,13 +23,21 @@ export function TranscriptView({ onEdit, onCopy, onClear }: Props) {
 
   return (
     <section class="transcript">
+      {session && (
+        <input
+          class="session-name"
+          aria-label="Session name"
+          value={session.title}
+          onChange={(event) => void renameSession(session.id, event.currentTarget.value)}
+        />
+      )}
       <textarea
         ref={area}
         class="transcript-text"
         aria-label="Transcript"
         placeholder="Your words appear here."
         value={text}
-        onInput={(event) => onEdit(event.currentTarget.value)}
+        onInput={(event) => editText(event.currentTarget.value)}
         spellcheck
       />
       <section class="live-text" aria-label="Live text" aria-live="polite">
@@ -42,9 +47,10 @@ export function TranscriptView({ onEdit, onCopy, onClear }: Props) {
         <button type="button" onClick={async () => setCopied(await onCopy())} disabled={!text}>
           {copied ? 'Copied ✓' : 'Copy text'}
         </button>
-        <button type="button" class="secondary" onClick={onClear} disabled={!text}>
-          Clear
+        <button type="button" class="secondary" onClick={startNewSession} disabled={phase.value !== 'ready' || !text}>
+          New session
         </button>
+        <ExportMenu />
       </div>
     </section>
   );

@@ -21,6 +21,7 @@ import { surfaceUnhandledRejections } from './surface-errors';
 /** Moonshine speech-to-text. Created once per page; models load once. */
 let loaded: LoadedStt | null = null;
 let stats = new PipelineStats(createStatsBuffer(false));
+let clipCancelled = false;
 let session: { source: AudioSource; scheduler: TranscriptionScheduler } | null = null;
 
 /** Finals can name audio the VAD has seen a moment before this worker's port copy arrived. */
@@ -100,6 +101,31 @@ const api = {
   /** A segment event from the main thread (a cancellation after a VAD restart). */
   segment(event: SegmentEvent): void {
     session?.scheduler.segment(event);
+  },
+
+  /**
+   * Transcribes the speech segments of a whole clip (a file), in order.
+   * `onSegment` receives each result as it is ready; `cancelClip` stops early.
+   */
+  async transcribeSegments(
+    samples: Float32Array,
+    segments: { id: number; startSample: number; endSample: number }[],
+    onSegment: (result: { id: number; text: string; startSample: number; endSample: number }) => void,
+  ): Promise<void> {
+    if (!loaded) throw new Error('Speech model is not loaded yet');
+    if (session) throw new Error('Busy dictating');
+    clipCancelled = false;
+    for (const segment of segments) {
+      if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
+      const audio = samples.slice(segment.startSample, segment.endSample);
+      const result = await loaded.model.decode(audio, { shouldContinue: () => !clipCancelled });
+      if (result.aborted) throw new DOMException('Cancelled', 'AbortError');
+      onSegment({ ...segment, text: detokenize(result.tokens) });
+    }
+  },
+
+  cancelClip(): void {
+    clipCancelled = true;
   },
 
   /** Heartbeat. */

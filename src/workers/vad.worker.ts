@@ -1,10 +1,18 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
-import { SileroVad } from '../engine/silero';
-import { VadStream } from '../engine/vad-stream';
+import { Segmenter } from '../engine/segmenter';
+import { SileroVad, VAD_FRAME_SAMPLES } from '../engine/silero';
+import { frameRms, VadStream } from '../engine/vad-stream';
 import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
-import type { AudioSourceHandle, ModelUrls, ProgressCallback, SegmentSink, VadStatusEvent } from '../shared/types';
+import type {
+  AudioSourceHandle,
+  DetectedSegmentEvent,
+  ModelUrls,
+  ProgressCallback,
+  SegmentSink,
+  VadStatusEvent,
+} from '../shared/types';
 import { fetchWithProgress } from './fetch-progress';
 import { createSession, loadOrt } from './ort-runtime';
 import { surfaceUnhandledRejections } from './surface-errors';
@@ -14,6 +22,7 @@ export const VAD_FILE = 'silero-vad-v5.onnx';
 const POLL_MS = 16;
 
 let vad: SileroVad | null = null;
+let clipCancelled = false;
 let stats = new PipelineStats(createStatsBuffer(false));
 let session: {
   source: AudioSource;
@@ -94,6 +103,39 @@ const api = {
 
   statsSnapshot(): Int32Array {
     return stats.snapshot();
+  },
+
+  /**
+   * Finds the speech in a whole clip (a transcribed file), as fast as the model
+   * runs. Reports progress as a fraction; `cancelClip` stops it early.
+   */
+  async segmentClip(samples: Float32Array, onProgress: (fraction: number) => void): Promise<DetectedSegmentEvent[]> {
+    if (!vad) throw new Error('Voice detector is not loaded yet');
+    if (session) throw new Error('Busy dictating');
+    clipCancelled = false;
+    const segmenter = new Segmenter();
+    const events: DetectedSegmentEvent[] = [];
+    const frame = new Float32Array(VAD_FRAME_SAMPLES);
+    vad.reset();
+    let reported = 0;
+    for (let at = 0; at + VAD_FRAME_SAMPLES <= samples.length; at += VAD_FRAME_SAMPLES) {
+      if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
+      frame.set(samples.subarray(at, at + VAD_FRAME_SAMPLES));
+      const probability = await vad.probability(frame);
+      events.push(...segmenter.push(at, probability, frameRms(frame)));
+      if (at - reported > 16000 * 10) {
+        reported = at;
+        onProgress(at / samples.length);
+      }
+    }
+    events.push(...segmenter.flush());
+    vad.reset();
+    onProgress(1);
+    return events;
+  },
+
+  cancelClip(): void {
+    clipCancelled = true;
   },
 
   /** Milliseconds Silero takes per 512-sample frame of `samples` (benchmarks). */

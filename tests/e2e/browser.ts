@@ -29,6 +29,8 @@ export interface LaunchOptions {
   webgpu?: boolean;
   /** Grant the microphone permission (the default) or leave it to be denied. */
   microphone?: boolean;
+  /** A browser without service workers: the page can only be isolated by the server's own headers. */
+  blockServiceWorkers?: boolean;
 }
 
 export interface TestBrowser {
@@ -51,6 +53,7 @@ export async function launch(options: LaunchOptions = {}): Promise<TestBrowser> 
     headless: true,
     args,
     permissions: options.microphone === false ? [] : ['microphone', 'clipboard-read', 'clipboard-write'],
+    serviceWorkers: options.blockServiceWorkers ? 'block' : 'allow',
   });
   const requests: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
