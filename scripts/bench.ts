@@ -352,11 +352,15 @@ async function main(): Promise<void> {
         firstPartialMs: head.firstPartialMs,
         targets: { finalP50Ms: TARGETS.finalP50Ms, firstPartialP50Ms: TARGETS.firstPartialP50Ms },
         alignment: {
-          preRoll: { ...compact(head), note: 'segment start + 256 ms pre-roll taken as the true start (headline)' },
+          preRoll: {
+            ...compact(head),
+            note: 'headline: segment start + 256 ms pre-roll taken as the true start (understates latency by the Silero onset lag)',
+          },
           vadReplay: latency.vadReplay
             ? {
                 ...compact(latency.vadReplay),
-                note: 'segment boundaries vs the same VAD replayed natively over the file',
+                offsetCheck: latency.vadReplay.offsetCheck,
+                note: 'browser segment boundaries vs the same Silero + segmenter replayed natively over the file',
               }
             : null,
         },

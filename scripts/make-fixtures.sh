@@ -204,6 +204,16 @@ if needs long.wav; then
   finish "$TMP/long.wav" long.wav
 fi
 
+# --- two-minutes.wav: a multi-minute recording for file transcription ----------
+# dictation + long + human + long, each separated by 1 s (about 2 minutes).
+# Reference: transcripts.json["two-minutes.wav"].
+if needs two-minutes.wav; then
+  silence 1.0 "$TMP/tm-gap.wav"
+  "${SOX[@]}" "$OUT/dictation.wav" "$TMP/tm-gap.wav" "$OUT/long.wav" "$TMP/tm-gap.wav" \
+    "$OUT/human.wav" "$TMP/tm-gap.wav" "$OUT/long.wav" "$TMP/two-minutes.wav"
+  finish "$TMP/two-minutes.wav" two-minutes.wav
+fi
+
 # --- silence.wav: 3 s of very quiet white noise -------------------------------
 if needs silence.wav; then
   "${SOX[@]}" -n "${FMT[@]}" "$TMP/silence.wav" synth 3 whitenoise vol 0.001

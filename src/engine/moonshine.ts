@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { ModelOutputError, requireOutput } from './onnx';
+import { periodicYield } from './yield';
 
 /**
  * Moonshine tiny speech-to-text: encoder once per audio range, then the merged
@@ -117,6 +118,7 @@ export class MoonshineModel {
     const T = this.TensorCtor;
     const maxTokens = options.maxTokens ?? tokenBudget(audio.length);
     const shouldContinue = options.shouldContinue ?? (() => true);
+    const breathe = periodicYield();
 
     const t0 = performance.now();
     const encoded = await this.encoder.run({
@@ -131,6 +133,7 @@ export class MoonshineModel {
     let finished = false;
     let aborted = false;
     for (let step = 0; step < maxTokens; step++) {
+      await breathe();
       if (!shouldContinue()) {
         aborted = true;
         break;

@@ -4,6 +4,7 @@ import { type AudioSource, openAudioSource } from '../audio/source';
 import { Segmenter } from '../engine/segmenter';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../engine/silero';
 import { frameRms, VadStream } from '../engine/vad-stream';
+import { periodicYield } from '../engine/yield';
 import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
 import type {
   AudioSourceHandle,
@@ -118,7 +119,9 @@ const api = {
     const frame = new Float32Array(VAD_FRAME_SAMPLES);
     vad.reset();
     let reported = 0;
+    const breathe = periodicYield();
     for (let at = 0; at + VAD_FRAME_SAMPLES <= samples.length; at += VAD_FRAME_SAMPLES) {
+      await breathe();
       if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
       frame.set(samples.subarray(at, at + VAD_FRAME_SAMPLES));
       const probability = await vad.probability(frame);
