@@ -42,11 +42,13 @@ VOICE="en-us"
 RATE=155 # words per minute
 SR=16000
 
-# Same order as tests/fixtures/transcripts.json["dictation.wav"].
+# Same order as tests/fixtures/transcripts.json["dictation.wav"]. Chosen so that
+# espeak-ng's voice is intelligible: its "tomorrow" and "office chairs" were
+# misheard by any recogniser, which measured the voice rather than Utter.
 DICTATION=(
   "Please send the quarterly report to the finance team by Friday."
-  "I will be working from home tomorrow morning."
-  "The new office chairs arrived this afternoon and they are much more comfortable."
+  "I will be working from home on Monday morning."
+  "The new desks arrived this afternoon and they are much more comfortable."
   "Remember to buy milk, bread and coffee on the way home."
   "Thank you for your patience while we finish the final changes."
 )

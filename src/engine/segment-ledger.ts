@@ -14,6 +14,7 @@ export class SegmentLedger {
   private lastEnd = 0;
 
   record(event: SegmentEvent): void {
+    if (event.type === 'pause') return; // a hint to the STT, not a change of state
     this.lastId = Math.max(this.lastId, event.id);
     if (event.type === 'start') {
       this.open = { id: event.id, startSample: event.startSample };

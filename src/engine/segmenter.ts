@@ -86,6 +86,18 @@ export class Segmenter {
     return this.state === 'speaking';
   }
 
+  /**
+   * While speaking and silent for at least the post-pad: where the segment
+   * will end if the silence lasts through the hangover (the same value the
+   * 'end' event would carry). Null otherwise.
+   */
+  get tentativeEnd(): { id: number; startSample: number; endSample: number } | null {
+    if (this.state !== 'speaking') return null;
+    const endSample = this.lastSpeechEnd + this.ms(this.o.postPadMs);
+    if (this.position < endSample || this.silentFrames === 0) return null;
+    return { id: this.id, startSample: this.segmentStart, endSample };
+  }
+
   /** The id of the segment in progress, or 0. */
   get currentId(): number {
     return this.state === 'speaking' ? this.id : 0;

@@ -65,11 +65,17 @@ interface Final {
   end: number;
 }
 
+const rangeKey = (r: Final) => `${r.id}:${r.start}:${r.end}`;
+
 export class TranscriptionScheduler {
   private readonly finals: Final[] = [];
   /** Ends already accepted: a replay after a worker restart can race the live event. */
   private readonly ended = new Set<number>();
   private active: { id: number; start: number } | null = null;
+  /** The range the open segment will have if the current pause lasts: decoded early, during the hangover. */
+  private speculative: Final | null = null;
+  /** The speculative decode's outcome, used when the segment's end confirms the same range. */
+  private early: { key: string; outcome: TranscribeOutcome } | null = null;
   private nextPartialAt = 0;
   private lastPartialEnd = 0;
   private running = false;
@@ -89,6 +95,9 @@ export class TranscriptionScheduler {
       this.lastPartialEnd = event.startSample;
     } else if (event.type === 'cancel') {
       if (this.active?.id === event.id) this.active = null;
+    } else if (event.type === 'pause') {
+      if (this.active?.id !== event.id) return;
+      this.speculative = { id: event.id, start: event.startSample, end: event.endSample };
     } else {
       if (this.ended.has(event.id)) return;
       this.ended.add(event.id);
@@ -149,6 +158,12 @@ export class TranscriptionScheduler {
         if (this.finals.length === 0) this.releaseIdleWaiters();
         continue;
       }
+      const speculative = this.speculative;
+      if (speculative) {
+        this.speculative = null;
+        await this.runSpeculative(speculative);
+        continue;
+      }
       const wait = this.partialWait();
       if (wait <= 0) {
         await this.runPartial();
@@ -185,14 +200,34 @@ export class TranscriptionScheduler {
     }
   }
 
-  private async runFinal(final: Final): Promise<void> {
+  private async runSpeculative(range: Final): Promise<void> {
+    const key = rangeKey(range);
     const outcome = await this.attempt({
       kind: 'final',
-      segmentId: final.id,
-      startSample: final.start,
-      endSample: final.end,
-      shouldContinue: () => true,
+      segmentId: range.id,
+      startSample: range.start,
+      endSample: range.end,
+      // Worth finishing while the segment is still open or its end confirmed this very range; a newer
+      // pause (the speaker went on, then paused again) makes it moot.
+      shouldContinue: () =>
+        this.speculative === null && (this.active?.id === range.id || this.finals.some((f) => rangeKey(f) === key)),
     });
+    if (!outcome.aborted) this.early = { key, outcome };
+  }
+
+  private async runFinal(final: Final): Promise<void> {
+    const early = this.early;
+    this.early = null;
+    const outcome =
+      early && early.key === rangeKey(final)
+        ? early.outcome
+        : await this.attempt({
+            kind: 'final',
+            segmentId: final.id,
+            startSample: final.start,
+            endSample: final.end,
+            shouldContinue: () => true,
+          });
     this.deps.emit({
       kind: 'final',
       segmentId: final.id,
@@ -213,8 +248,8 @@ export class TranscriptionScheduler {
       segmentId: active.id,
       startSample: active.start,
       endSample: end,
-      // A final waiting, or the segment having ended, makes this partial stale.
-      shouldContinue: () => this.finals.length === 0 && this.active?.id === active.id,
+      // A final or an early final waiting, or the segment having ended, makes this partial stale.
+      shouldContinue: () => this.finals.length === 0 && this.speculative === null && this.active?.id === active.id,
     });
     this.lastPartialEnd = end;
     this.nextPartialAt = this.deps.now() + nextPartialDelay(outcome.inferenceMs, this.cadence);

@@ -1,6 +1,6 @@
 import type { AudioRing } from '../audio/ring';
 import { type PipelineStats, Stat } from '../shared/stats';
-import type { DetectedSegmentEvent as SegmentEvent } from '../shared/types';
+import type { SegmentEvent } from '../shared/types';
 import { Segmenter, type SegmenterOptions } from './segmenter';
 import { type SileroVad, VAD_FRAME_SAMPLES } from './silero';
 
@@ -19,6 +19,8 @@ export interface VadStreamOptions {
  */
 export class VadStream {
   private readonly frame = new Float32Array(VAD_FRAME_SAMPLES);
+  /** The last 'pause' announced, so each pause is announced once. */
+  private announcedPause = '';
   private readonly segmenter: Segmenter;
   private position: number;
   private running: Promise<void> | null = null;
@@ -80,6 +82,11 @@ export class VadStream {
 
     const wasSpeaking = this.segmenter.speaking;
     for (const event of this.segmenter.push(this.position, probability, rms)) this.onEvent(event);
+    const pause = this.segmenter.tentativeEnd;
+    if (pause && `${pause.id}:${pause.endSample}` !== this.announcedPause) {
+      this.announcedPause = `${pause.id}:${pause.endSample}`;
+      this.onEvent({ type: 'pause', ...pause });
+    }
     this.position += VAD_FRAME_SAMPLES;
     if (this.segmenter.speaking !== wasSpeaking) {
       this.stats.set(Stat.Speaking, this.segmenter.speaking ? 1 : 0);

@@ -50,6 +50,12 @@ export type DetectedSegmentEvent =
 /** What the STT worker hears about segments: detections, plus cancellations. */
 export type SegmentEvent =
   | DetectedSegmentEvent
+  /**
+   * The speaker paused: if the pause lasts, the segment will end exactly at
+   * `endSample`. The STT worker decodes that range during the hangover, so the
+   * final is ready the moment the end is confirmed.
+   */
+  | { type: 'pause'; id: number; startSample: number; endSample: number }
   /** The segment will never end (its VAD worker was replaced); it is re-detected under a new id. */
   | { type: 'cancel'; id: number };
 

@@ -110,7 +110,8 @@ async function runPipeline(audio: Float32Array): Promise<PipelineRun> {
     vad,
     stats,
     (event) => {
-      events.push(event);
+      // Pauses are hints for early finals; the segment checks below are about starts and ends.
+      if (event.type !== 'pause' && event.type !== 'cancel') events.push(event);
       scheduler.segment(event);
     },
     () => {},

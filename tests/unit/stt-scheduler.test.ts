@@ -485,3 +485,86 @@ describe('a decode that throws', () => {
     ]);
   });
 });
+
+describe('early finals from a pause', () => {
+  // These drive the scheduler with real (zero-delay) timers and explicit decode releases.
+  beforeEach(() => {
+    vi.useRealTimers();
+  });
+
+  function harness() {
+    const requests: TranscribeRequest[] = [];
+    const emitted: TranscriptionResult[] = [];
+    let release: (() => void) | null = null;
+    const scheduler = new TranscriptionScheduler(
+      {
+        now: () => Date.now(),
+        // No partials: too little new audio for one.
+        writePosition: () => 0,
+        transcribe: async (request) => {
+          requests.push(request);
+          // Each decode waits until the test lets it finish, so events can arrive mid-decode.
+          await new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          return {
+            text: `${request.startSample}-${request.endSample}`,
+            inferenceMs: 1,
+            lostSamples: 0,
+            aborted: !request.shouldContinue(),
+          };
+        },
+        emit: (result) => emitted.push(result),
+      },
+      DEFAULT_CADENCE,
+    );
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+    };
+    const finishDecode = async () => {
+      await settle();
+      release?.();
+      release = null;
+      await settle();
+    };
+    return { scheduler, requests, emitted, finishDecode, settle };
+  }
+
+  it('decodes the paused range once and uses it for the final when the end confirms it', async () => {
+    const h = harness();
+    h.scheduler.start();
+    h.scheduler.segment({ type: 'start', id: 1, startSample: 0 });
+    h.scheduler.segment({ type: 'pause', id: 1, startSample: 0, endSample: 32000 });
+    await h.settle();
+    // The end arrives while the early decode is still running: it must not be abandoned.
+    h.scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 32000, reason: 'silence' });
+    await h.finishDecode();
+    await h.scheduler.idle();
+    h.scheduler.stop();
+    expect(h.requests.map((r) => [r.kind, r.startSample, r.endSample])).toEqual([['final', 0, 32000]]);
+    expect(h.emitted.map((r) => [r.kind, r.segmentId, r.text])).toEqual([['final', 1, '0-32000']]);
+  });
+
+  it('decodes again when the speaker went on and the segment ended elsewhere', async () => {
+    const h = harness();
+    h.scheduler.start();
+    h.scheduler.segment({ type: 'start', id: 1, startSample: 0 });
+    h.scheduler.segment({ type: 'pause', id: 1, startSample: 0, endSample: 32000 });
+    await h.finishDecode();
+    h.scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 48000, reason: 'silence' });
+    await h.finishDecode();
+    await h.scheduler.idle();
+    h.scheduler.stop();
+    expect(h.requests.map((r) => r.endSample)).toEqual([32000, 48000]);
+    expect(h.emitted.map((r) => r.text)).toEqual(['0-48000']);
+  });
+
+  it('ignores a pause for a segment that is not open', async () => {
+    const h = harness();
+    h.scheduler.start();
+    h.scheduler.segment({ type: 'pause', id: 7, startSample: 0, endSample: 32000 });
+    await h.settle();
+    h.scheduler.stop();
+    expect(h.requests).toEqual([]);
+  });
+});
