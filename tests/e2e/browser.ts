@@ -23,8 +23,12 @@ const BASE_FLAGS = [
 ];
 
 export interface LaunchOptions {
-  /** WAV played by the fake microphone, once (`%noloop`). */
+  /** WAV played by the fake microphone, once (`%noloop`) unless `loop` is set. */
   wav?: string;
+  /** Play the WAV over and over instead of once (long runs). */
+  loop?: boolean;
+  /** More Chromium flags, after the usual ones. */
+  extraArgs?: string[];
   /** Use SwiftShader's WebGPU adapter instead of disabling the GPU. */
   webgpu?: boolean;
   /** Grant the microphone permission (the default) or leave it to be denied. */
@@ -46,8 +50,9 @@ export async function launch(options: LaunchOptions = {}): Promise<TestBrowser> 
   const wavPath = join(FIXTURES, wav);
   if (!existsSync(wavPath)) throw new Error(`${wavPath} is missing: run npm run fixtures`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'utter-e2e-'));
-  const args = [...BASE_FLAGS, `--use-file-for-fake-audio-capture=${wavPath}%noloop`];
+  const args = [...BASE_FLAGS, `--use-file-for-fake-audio-capture=${wavPath}${options.loop ? '' : '%noloop'}`];
   args.push(...(options.webgpu ? ['--enable-unsafe-webgpu', '--use-angle=swiftshader'] : ['--disable-gpu']));
+  args.push(...(options.extraArgs ?? []));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,

@@ -12,7 +12,15 @@ test('dictates a multi-sentence recording, copies it, and keeps the main thread 
   try {
     // Long tasks are recorded from the first script on, filtered to the dictation window below.
     await page.addInitScript(() => {
-      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __streams: MediaStream[] };
+      // Keep every stream the app opens, to check that Stop really closes the microphone.
+      w.__streams = [];
+      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await getUserMedia(constraints);
+        w.__streams.push(stream);
+        return stream;
+      };
       w.__longTasks = [];
       new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) w.__longTasks.push({ start: entry.startTime, duration: entry.duration });
@@ -41,6 +49,14 @@ test('dictates a multi-sentence recording, copies it, and keeps the main thread 
     await page.getByRole('button', { name: 'Stop dictation' }).click();
     const stoppedAt = await page.evaluate(() => performance.now());
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+
+    // The microphone is released: every track the app opened has ended (the recording indicator goes off).
+    const trackStates = await page.evaluate(() =>
+      (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) =>
+        s.getTracks().map((t) => t.readyState),
+      ),
+    );
+    expect(trackStates).toEqual(['ended']);
 
     const transcript = await page.getByLabel('Transcript').inputValue();
     const wer = wordErrorRate(TRANSCRIPTS['dictation.wav'] ?? '', transcript);

@@ -21,6 +21,10 @@ test('first visit installs the service worker and isolates the page; then it dic
     );
     await page.locator('summary', { hasText: 'Diagnostics' }).click();
     expect(await diagnostic(page, 'transport')).toBe('SharedArrayBuffer ring');
+    // The browser offered installation (beforeinstallprompt), so the app shows its Install button.
+    await expect(page.getByRole('button', { name: 'Install' })).toBeVisible({ timeout: 15_000 });
+    // Persistent storage was asked for, and what the app keeps is shown.
+    await expect(page.locator('[data-stat="storage"]')).toContainText(/\d+ MB of \d+ MB/);
 
     await context.setOffline(true);
     await page.reload();

@@ -27,6 +27,9 @@ interface Run {
   values: number[];
 }
 
+/** Milliseconds to samples, rounded as Segmenter does. */
+const ms = (o: SegmenterOptions, value: number): number => Math.round((value * o.sampleRate) / 1000);
+
 const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 
 const runArb = (maxLength: number): fc.Arbitrary<Run> =>
@@ -39,10 +42,14 @@ const runArb = (maxLength: number): fc.Arbitrary<Run> =>
 
 function probability(band: Band, u: number, o: SegmenterOptions): number {
   switch (band) {
-    case 'silence':
-      return u * o.endThreshold; // < endThreshold
-    case 'between':
-      return o.endThreshold + u * (o.startThreshold - o.endThreshold); // [end, start)
+    case 'silence': {
+      const p = u * o.endThreshold; // < endThreshold, unless rounding says otherwise
+      return p < o.endThreshold ? p : 0;
+    }
+    case 'between': {
+      const p = o.endThreshold + u * (o.startThreshold - o.endThreshold); // [end, start)
+      return p < o.startThreshold ? p : o.endThreshold;
+    }
     case 'speech':
       return o.startThreshold + u * (1 - o.startThreshold); // [start, 1)
     case 'atStart':
@@ -86,11 +93,18 @@ function expand(runs: readonly Run[], o: SegmenterOptions): Frames {
 }
 
 /**
- * Random options inside the documented envelope: endThreshold < startThreshold,
- * maxSegmentMs ≥ 3000 and a split search window that can see past the 1 s
- * margin the split keeps on either side. The pending phase (pre-roll plus the
- * speech needed to confirm it, gaps included) is kept shorter than the limit:
- * see the note on maxSegmentMs in the report / the test below.
+ * Random options inside the envelope the split logic is designed for (the
+ * split keeps 1 s on either side of its cut):
+ *  - endThreshold < startThreshold (equal to 0 allowed: then nothing is silence);
+ *  - maxSegmentMs ≥ 3000, and a split search window longer than the 1 s margin
+ *    by at least a frame, so there is always a frame to cut at;
+ *  - hangoverMs under the 1 s margin (less half a frame), so the cut always
+ *    falls before the last speech frame;
+ *  - the longest possible pending phase (pre-roll plus minSpeechMs of speech
+ *    frames, each separated by just under a hangover of silence) shorter than
+ *    maxSegmentMs, so a segment is never already over the limit when it is
+ *    confirmed.
+ * Outside it the invariants do not all hold: see the notes at the end of this file.
  */
 const optionsArb: fc.Arbitrary<SegmenterOptions> = fc
   .record({
@@ -99,13 +113,31 @@ const optionsArb: fc.Arbitrary<SegmenterOptions> = fc
     startThreshold: fc.double({ min: 0.01, max: 1, noNaN: true }),
     endFraction: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
     minSpeechMs: fc.integer({ min: 0, max: 400 }),
-    hangoverMs: fc.integer({ min: 0, max: 900 }),
+    hangoverFraction: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
     preRollMs: fc.integer({ min: 0, max: 600 }),
-    postPadMs: fc.integer({ min: 1, max: 600 }),
+    postPadMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 600 })),
     maxSegmentMs: fc.integer({ min: 3000, max: 8000 }),
-    splitSearchMs: fc.integer({ min: 1200, max: 6000 }),
+    splitSearchExtraMs: fc.integer({ min: 0, max: 5000 }),
   })
-  .map(({ endFraction, ...o }) => ({ ...o, endThreshold: o.startThreshold * endFraction }));
+  .map(({ endFraction, hangoverFraction, splitSearchExtraMs, ...rest }) => {
+    const frameMs = (rest.frameSamples * 1000) / rest.sampleRate;
+    const o: SegmenterOptions = {
+      ...rest,
+      endThreshold: rest.startThreshold * endFraction,
+      hangoverMs: Math.floor(hangoverFraction * (1000 - frameMs / 2)),
+      splitSearchMs: Math.ceil(1000 + frameMs) + splitSearchExtraMs,
+    };
+    // Raise the limit above the longest pending phase rather than reject the draw.
+    return { ...o, maxSegmentMs: Math.max(o.maxSegmentMs, Math.ceil(longestPendingMs(o)) + 1) };
+  });
+
+/** Upper bound on a segment's length at the moment it is confirmed ('start'). */
+function longestPendingMs(o: SegmenterOptions): number {
+  const speechFrames = Math.max(1, Math.ceil(ms(o, o.minSpeechMs) / o.frameSamples));
+  const hangoverFrames = Math.max(1, Math.ceil(ms(o, o.hangoverMs) / o.frameSamples));
+  const frames = speechFrames + (speechFrames - 1) * (hangoverFrames - 1);
+  return ((ms(o, o.preRollMs) + frames * o.frameSamples) * 1000) / o.sampleRate;
+}
 
 /** Absolute index of the first frame: zero, or far from it and not frame-aligned. */
 const offsetArb = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50_000_000 }));
@@ -131,8 +163,6 @@ function drive(seg: Segmenter, frames: Frames, offset: number, frameSamples: num
   });
   return { events, speakingAfter };
 }
-
-const ms = (o: SegmenterOptions, value: number): number => Math.round((value * o.sampleRate) / 1000);
 
 /** Checks every invariant of one driven sequence; returns the segments it produced. */
 function checkInvariants(
@@ -163,7 +193,7 @@ function checkInvariants(
       expect(e.startSample, label).toBeGreaterThanOrEqual(0);
       // Ordered and never overlapping the previous segment (nor before the first frame's pre-roll).
       expect(e.startSample, label).toBeGreaterThanOrEqual(previousEnd);
-      expect(e.startSample, label).toBeLessThan(frameEnd(e.frame));
+      expect(e.startSample, label).toBeLessThanOrEqual(frameEnd(e.frame));
       open = e;
       expectedId++;
     } else {
@@ -258,8 +288,7 @@ describe('Segmenter: properties with the default options', () => {
       { numRuns: 150 },
     );
     // The generator must reach the interesting paths, or the properties say little.
-    console.log('default', segments, splits);
-    expect(segments).toBeGreaterThan(300);
+    expect(segments).toBeGreaterThan(80);
     expect(splits).toBeGreaterThan(5);
   });
 
@@ -299,9 +328,8 @@ describe('Segmenter: properties with random valid options', () => {
       ),
       { numRuns: 300 },
     );
-    console.log('random', segments, splits);
     expect(segments).toBeGreaterThan(600);
-    expect(splits).toBeGreaterThan(30);
+    expect(splits).toBeGreaterThan(300);
   });
 
   it('emits nothing for probabilities below endThreshold (nor anywhere below startThreshold)', () => {
