@@ -153,20 +153,35 @@ export class DictationPipeline {
 
   private async connect(vadSource: AudioSourceHandle, sttSource: AudioSourceHandle): Promise<void> {
     const segments = new MessageChannel();
-    await this.stt.call((r) =>
+    await this.startTranscribing(sttSource, segments.port2);
+    await this.startDetecting(vadSource, segments.port1);
+  }
+
+  /** Starts the STT worker on a source, listening for segments on `port`, owed segments replayed first. */
+  private startTranscribing(source: AudioSourceHandle, port: MessagePort): Promise<void> {
+    return this.stt.call((r) =>
       r.start(
-        Comlink.transfer(sttSource, transferables(sttSource, segments.port2)),
-        segments.port2,
+        Comlink.transfer(source, transferables(source, port)),
+        port,
         Comlink.proxy((result: TranscriptionResult) => this.onResult(result)),
         Comlink.proxy((message: string) => this.callbacks.onWorkerError('speech recogniser', message)),
         this.ledger.replay(),
       ),
     );
-    await this.vad.call((r) =>
+  }
+
+  /** Starts the VAD worker on a source, sending segments to `port`. */
+  private startDetecting(
+    source: AudioSourceHandle,
+    port: MessagePort,
+    resume?: { fromSample: number; firstId: number },
+  ): Promise<void> {
+    return this.vad.call((r) =>
       r.start(
-        Comlink.transfer(vadSource, transferables(vadSource, segments.port1)),
-        segments.port1,
+        Comlink.transfer(source, transferables(source, port)),
+        port,
         Comlink.proxy((event: VadStatusEvent) => this.onVadStatus(event)),
+        resume,
       ),
     );
   }
@@ -222,15 +237,7 @@ export class DictationPipeline {
     const segments = new MessageChannel();
     const source = capture.reconnect('stt');
     await this.vad.call((r) => r.connectStt(Comlink.transfer(segments.port1, [segments.port1])));
-    await this.stt.call((r) =>
-      r.start(
-        Comlink.transfer(source, transferables(source, segments.port2)),
-        segments.port2,
-        Comlink.proxy((result: TranscriptionResult) => this.onResult(result)),
-        Comlink.proxy((message: string) => this.callbacks.onWorkerError('speech recogniser', message)),
-        this.ledger.replay(),
-      ),
-    );
+    await this.startTranscribing(source, segments.port2);
   }
 
   private async restartVad(): Promise<void> {
@@ -245,15 +252,10 @@ export class DictationPipeline {
     }
     const segments = new MessageChannel();
     await this.stt.call((r) => r.connectSegments(Comlink.transfer(segments.port2, [segments.port2])));
-    const source = capture.reconnect('vad');
-    await this.vad.call((r) =>
-      r.start(
-        Comlink.transfer(source, transferables(source, segments.port1)),
-        segments.port1,
-        Comlink.proxy((event: VadStatusEvent) => this.onVadStatus(event)),
-        { fromSample: resume.fromSample, firstId: resume.firstId },
-      ),
-    );
+    await this.startDetecting(capture.reconnect('vad'), segments.port1, {
+      fromSample: resume.fromSample,
+      firstId: resume.firstId,
+    });
   }
 
   /**
