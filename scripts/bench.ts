@@ -12,6 +12,9 @@
  *      against speech regions found by energy in dictation.wav.
  *   4. Peak RSS of the renderer (page + workers) and of this Node process, and
  *      how busy other processes kept the cores meanwhile.
+ *   5. Cold start of a returning visitor (scripts/bench/cold-start.ts): dist/ on
+ *      a plain host under /utter/, visited once, then new pages in the same
+ *      profile, offline: first paint and time to "Start dictation" enabled.
  *
  *   BENCH_ROUNDS=n   passes over the clips per side (default 3; the fastest counts)
  *
@@ -35,6 +38,7 @@ import {
   openDiagnostics,
   openReady,
 } from './bench/browser';
+import { COLD_START_TARGETS, measureColdStart } from './bench/cold-start';
 import { type Alignment, latencyReport } from './bench/latency';
 import { ProcPoller } from './bench/memory';
 import { type ClipRun, type NodeFlavour, NodeMoonshine, nativeVad } from './bench/native';
@@ -239,6 +243,11 @@ async function main(): Promise<void> {
     log(`browser: ${run.records.length} results; Stop to idle took ${run.stopMs.toFixed(0)} ms`);
     await browser.close();
     browser = null;
+
+    // --- cold start: service worker cache warm, page cold ---------------------------------
+    // Not a "browser-" phase: its pages are separate from the peak-RSS figures above.
+    poller.setPhase('cold-start');
+    const coldStart = await measureColdStart(join(ROOT, 'dist'), fakeMic, log);
     poller.stop();
 
     // --- report ---------------------------------------------------------------------------
@@ -372,6 +381,7 @@ async function main(): Promise<void> {
         loadMs: { clipsPage: round(clipsLoadMs, 0), dictationPage: round(dictationLoadMs, 0) },
         stopToIdleMs: round(run.stopMs, 0),
       },
+      coldStart,
       droppedSamples: run.droppedSamples,
       diagnostics: run.diagnostics,
       peakRendererRssMb: round(Math.max(...browserPhases.map(([, p]) => p.rendererMb))),
@@ -388,6 +398,10 @@ async function main(): Promise<void> {
           head.sentencesWithoutPartial.length === 0,
         droppedSamples: run.droppedSamples === TARGETS.droppedSamples,
         identicalHypotheses: identical,
+        coldStart:
+          coldStart.median.startEnabledMs !== null && coldStart.median.startEnabledMs <= COLD_START_TARGETS.coldStartMs,
+        firstPaint:
+          coldStart.median.firstPaintMs !== null && coldStart.median.firstPaintMs <= COLD_START_TARGETS.firstPaintMs,
       },
       elapsedSeconds: round((performance.now() - started) / 1000, 1),
     };

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { diagnostic, launch, openReady } from './browser';
@@ -27,9 +28,49 @@ interface Sample {
   memoryMb: number;
   /** The same, per execution context type (Window, DedicatedWorkerGlobalScope, …); unattributed under "other". */
   memoryByScopeMb: Record<string, number>;
+  /** Resident memory of the browser's renderer processes (informational). */
+  rendererRssMb: number | null;
   dropped: number;
   restarts: number;
   transcriptChars: number;
+}
+
+/**
+ * Resident memory of the renderer processes this test's browser runs (the page,
+ * its workers, the service worker): native allocations included, which
+ * measureUserAgentSpecificMemory does not see. Shared pages count once per
+ * process. Reported, not asserted; null where there is no /proc.
+ */
+function rendererRssMb(): number | null {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return ''; // exited meanwhile
+    }
+  };
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = read(`/proc/${entry}/stat`);
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  let kb = 0;
+  const queue = [...(children.get(process.pid) ?? [])];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    queue.push(...(children.get(pid) ?? []));
+    if (!read(`/proc/${pid}/cmdline`).includes('--type=renderer')) continue;
+    kb += Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(read(`/proc/${pid}/status`))?.[1] ?? 0);
+  }
+  return Math.round((kb / 1024) * 10) / 10;
 }
 
 interface MemoryBreakdown {
@@ -78,6 +119,7 @@ test(`dictates for ${MINUTES} min from a looping microphone without drops, resta
         atMs: Math.round(atMs),
         memoryMb: Math.round((memory.bytes / MB) * 10) / 10,
         memoryByScopeMb,
+        rendererRssMb: rendererRssMb(),
         dropped: Number(await diagnostic(page, 'dropped')),
         restarts: Number(await diagnostic(page, 'restarts')),
         transcriptChars: await page.getByLabel('Transcript').evaluate((el) => (el as HTMLTextAreaElement).value.length),
@@ -136,6 +178,12 @@ test(`dictates for ${MINUTES} min from a looping microphone without drops, resta
         peak: Math.max(...samples.map((s) => s.memoryMb)),
         growthFromBaseline: growthMb,
         series: samples.map((s) => s.memoryMb),
+      },
+      rendererRssMb: {
+        beforeStart: before.rendererRssMb,
+        baseline: baseline.rendererRssMb,
+        end: last.rendererRssMb,
+        series: samples.map((s) => s.rendererRssMb),
       },
       pageErrors,
     };

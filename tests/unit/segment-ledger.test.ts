@@ -276,11 +276,17 @@ describe('SegmentLedger: properties', () => {
           const starts = replay.filter((e) => e.type === 'start');
           expect(starts.length, label).toBeLessThanOrEqual(1);
           if (starts.length === 1) expect(replay.at(-1), label).toBe(starts[0]);
-          expect(replay.every((e) => e.type !== 'cancel'), label).toBe(true);
+          expect(
+            replay.every((e) => e.type !== 'cancel'),
+            label,
+          ).toBe(true);
           for (let i = 1; i < ends.length; i++) {
             expect(ends[i]?.id, label).toBeGreaterThan(ends[i - 1]?.id ?? Number.POSITIVE_INFINITY);
           }
-          expect(ends.some((e) => finals.has(e.id)), label).toBe(false);
+          expect(
+            ends.some((e) => finals.has(e.id)),
+            label,
+          ).toBe(false);
 
           const resume = ledger.vadResumePoint(fallback);
           expect(resume.cancel, label).toBe(open ? open.id : null);
