@@ -98,9 +98,25 @@ async function respond(request: Request): Promise<Response> {
   // Navigations anywhere in scope get the app shell; query strings (e.g. ?bench) are not part of the key.
   const key = request.mode === 'navigate' ? INDEX_URL : request.url;
   const cached = await cache.match(key, { ignoreSearch: request.mode === 'navigate' });
-  if (cached) return isolate(cached, true);
-  const response = await fetch(request);
-  return isolate(response, false);
+  const response = cached ?? (await fetch(request));
+  return needsRewrite(request) ? isolate(response, cached !== undefined) : response;
+}
+
+/**
+ * Only documents and worker scripts need the isolation headers (same-origin
+ * subresources pass COEP as they are); model files get the header that tells
+ * the loader they came from the offline copy. Everything else is returned
+ * untouched, which keeps the browser's compiled-code cache for the 14–27 MB
+ * WebAssembly runtime working.
+ */
+function needsRewrite(request: Request): boolean {
+  return (
+    request.mode === 'navigate' ||
+    request.destination === 'document' ||
+    request.destination === 'worker' ||
+    request.destination === 'sharedworker' ||
+    new URL(request.url).pathname.endsWith('.onnx')
+  );
 }
 
 /** Adds the headers that make the page cross-origin isolated. Opaque responses cannot be rewritten. */
