@@ -5,7 +5,7 @@ import { viewStats } from '../shared/stats';
 import type { BackendSetting, LoadProgress, TranscriptionResult, VadStatusEvent } from '../shared/types';
 import { installBenchHook } from './bench-hook';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
-import { DictationPipeline } from './pipeline';
+import { DictationPipeline, MAX_FAILED_STARTS } from './pipeline';
 import { commitSegment, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
 import { readPref, writePref } from './sessions-store';
 import * as state from './state';
@@ -200,7 +200,7 @@ export class DictationController {
 
   private onWorkerGaveUp(worker: WorkerLabel, reason: string): void {
     this.fail(
-      `The ${worker} could not be restarted after ${3} attempts (${reason}). Your text is saved; reload the page to try again.`,
+      `The ${worker} could not be restarted after ${MAX_FAILED_STARTS} attempts (${reason}). Your text is saved; reload the page to try again.`,
     );
   }
 

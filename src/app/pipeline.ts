@@ -28,7 +28,7 @@ export interface PipelineCallbacks {
 }
 
 /** Starting a worker (including loading its model) may fail this many times in a row before we stop trying. */
-const MAX_FAILED_STARTS = 3;
+export const MAX_FAILED_STARTS = 3;
 
 export function modelUrls(): ModelUrls {
   return {

@@ -22,7 +22,7 @@ import { surfaceUnhandledRejections } from './surface-errors';
 let loaded: LoadedStt | null = null;
 let stats = new PipelineStats(createStatsBuffer(false));
 let clipCancelled = false;
-let session: { source: AudioSource; scheduler: TranscriptionScheduler } | null = null;
+let session: { source: AudioSource; scheduler: TranscriptionScheduler; ports: MessagePort[] } | null = null;
 
 /** Finals can name audio the VAD has seen a moment before this worker's port copy arrived. */
 async function waitForAudio(source: AudioSource, end: number, timeoutMs = 500): Promise<void> {
@@ -87,7 +87,7 @@ const api = {
     const sink: SegmentSink = { segment: (event) => scheduler.segment(event) };
     Comlink.expose(sink, segmentPort);
     scheduler.start();
-    session = { source, scheduler };
+    session = { source, scheduler, ports: [segmentPort] };
   },
 
   /** The VAD worker was replaced: listen for segments on its new port. */
@@ -96,6 +96,7 @@ const api = {
     const scheduler = session.scheduler;
     const sink: SegmentSink = { segment: (event) => scheduler.segment(event) };
     Comlink.expose(sink, port);
+    session.ports.push(port);
   },
 
   /** A segment event from the main thread (a cancellation after a VAD restart). */
@@ -142,6 +143,7 @@ const api = {
     if (!session) return;
     session.scheduler.stop();
     session.source.close();
+    for (const port of session.ports) port.close();
     session = null;
   },
 
