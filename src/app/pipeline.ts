@@ -141,6 +141,7 @@ export class DictationPipeline {
     const startSample = this.ring ? new AudioRing(this.ring).writePosition() : 0;
     const capture = await startCapture(this.ring, deviceId);
     this.ledger.clear();
+    this.vadPosition = startSample;
     try {
       await this.connect(capture.sources.vad, capture.sources.stt);
     } catch (error) {

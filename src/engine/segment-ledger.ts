@@ -56,8 +56,11 @@ export class SegmentLedger {
     return this.owed.size;
   }
 
+  /** A new dictation: its samples and segment ids are numbered afresh. */
   clear(): void {
     this.open = null;
     this.owed.clear();
+    this.lastId = 0;
+    this.lastEnd = 0;
   }
 }

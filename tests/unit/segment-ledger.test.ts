@@ -100,6 +100,17 @@ describe('SegmentLedger', () => {
     expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 6, cancel: 5 });
   });
 
+  it("ignores 'pause' hints: the paused segment stays open and nothing is owed", () => {
+    const pause: SegmentEvent = { type: 'pause', id: 2, startSample: 50, endSample: 90 };
+    const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50), pause);
+    expect(ledger.replay()).toEqual([end(1, 0, 10), start(2, 50)]);
+    expect(ledger.pendingFinals).toBe(1);
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2 });
+    // Even a stray one for an id never started.
+    ledger.record({ type: 'pause', id: 9, startSample: 0, endSample: 5000 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2 });
+  });
+
   it('firstId follows the highest id seen, whatever the event', () => {
     expect(ledgerOf(start(7, 0)).vadResumePoint(0).firstId).toBe(8);
     expect(ledgerOf(start(7, 0), cancel(9)).vadResumePoint(0).firstId).toBe(10);
@@ -156,11 +167,12 @@ describe('SegmentLedger', () => {
 /**
  * Raw steps, interpreted against the current state so every history is
  * well-formed: a start only when nothing is open, ids increasing within a
- * dictation (with gaps, as after a VAD replacement), an end or cancel only for
- * the open segment, finals only for ids that are not open.
+ * dictation (with gaps, as after a VAD replacement), an end, pause or cancel
+ * only for the open segment, finals only for ids that are not open.
  */
 type Step =
   | { kind: 'segment'; idGap: number; startGap: number; length: number; reason: EndEvent['reason'] }
+  | { kind: 'pause'; length: number }
   | { kind: 'cancelEvent' }
   | { kind: 'cancelOpen' }
   | { kind: 'final'; pick: number }
@@ -177,6 +189,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       length: fc.integer({ min: 1, max: 400_000 }),
       reason: fc.constantFrom<EndEvent['reason']>('silence', 'split', 'flush'),
     }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('pause' as const), length: fc.integer({ min: 1, max: 400_000 }) }),
   },
   { weight: 2, arbitrary: fc.constant({ kind: 'cancelEvent' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'cancelOpen' as const }) },
@@ -228,6 +244,13 @@ describe('SegmentLedger: properties', () => {
               }
               break;
             }
+            case 'pause':
+              // A hint about the open segment's possible end: changes nothing the ledger keeps.
+              if (open) {
+                const { id, startSample } = open;
+                ledger.record({ type: 'pause', id, startSample, endSample: startSample + step.length });
+              }
+              break;
             case 'cancelEvent':
               if (open) {
                 ledger.record(cancel(open.id));
@@ -309,5 +332,16 @@ describe('SegmentLedger: properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a new dictation', () => {
+  it('forgets the previous dictation’s positions and ids', () => {
+    const ledger = new SegmentLedger();
+    ledger.record({ type: 'start', id: 7, startSample: 900_000 });
+    ledger.record({ type: 'end', id: 7, startSample: 900_000, endSample: 950_000, reason: 'silence' });
+    ledger.clear();
+    // On the MessagePort path the next dictation counts samples from 0 again.
+    expect(ledger.vadResumePoint(1_000)).toEqual({ fromSample: 1_000, firstId: 1, cancel: null });
   });
 });

@@ -202,7 +202,7 @@ const flushesArb = fc.oneof(fc.constant([]), fc.array(fc.nat(), { maxLength: 4 }
 interface Driven {
   events: Recorded[];
   /** The getters after each push. */
-  after: { speaking: boolean; currentId: number }[];
+  after: { speaking: boolean; currentId: number; tentativeEnd: Segmenter['tentativeEnd'] }[];
 }
 
 function drive(seg: Segmenter, input: Input, offset: number, frameSamples: number): Driven {
@@ -215,7 +215,7 @@ function drive(seg: Segmenter, input: Input, offset: number, frameSamples: numbe
   input.probabilities.forEach((p, i) => {
     if (input.flushBefore.has(i)) record(seg.flush(), i, true);
     record(seg.push(offset + i * frameSamples, p, input.rms[i] ?? 0), i, false);
-    after.push({ speaking: seg.speaking, currentId: seg.currentId });
+    after.push({ speaking: seg.speaking, currentId: seg.currentId, tentativeEnd: seg.tentativeEnd });
   });
   record(seg.flush(), input.probabilities.length, true);
   return { events, after };
@@ -388,15 +388,46 @@ function check(
   expect(seg.currentId).toBe(0);
 
   // The getters track the event stream push by push.
-  let current = 0;
+  let current: Recorded | null = null;
   let next = 0;
-  after.forEach((state, frame) => {
+  const endOf = new Map(ends.map((e) => [e.id, e]));
+  const silent = (frame: number) => (input.probabilities[frame] ?? 1) < o.endThreshold;
+  after.forEach(({ speaking, currentId, tentativeEnd }, frame) => {
     for (; next < events.length && (events[next]?.frame ?? Number.POSITIVE_INFINITY) <= frame; next++) {
       const event = events[next];
-      if (event) current = event.type === 'start' ? event.id : 0;
+      if (event) current = event.type === 'start' ? event : null;
     }
-    expect(state, `after frame ${frame}`).toEqual({ speaking: current !== 0, currentId: current });
+    const label = `after frame ${frame}`;
+    expect({ speaking, currentId }, label).toEqual({ speaking: current !== null, currentId: current?.id ?? 0 });
+    if (!tentativeEnd) return;
+    // A pause is announced only in a silent frame of the open segment, for a range that exists already...
+    expect(silent(frame), label).toBe(true);
+    expect(tentativeEnd.id, label).toBe(current?.id);
+    expect(tentativeEnd.startSample, label).toBe(current?.type === 'start' ? current.startSample : Number.NaN);
+    expect(tentativeEnd.endSample, label).toBeGreaterThan(tentativeEnd.startSample);
+    expect(tentativeEnd.endSample, label).toBeLessThanOrEqual(offset + (frame + 1) * F);
+    // ...and if the silence lasts until that segment ends by silence, the end is exactly that range.
+    const end = endOf.get(tentativeEnd.id);
+    if (end?.reason !== 'silence') return;
+    const endFrame = events.find((e) => e.type === 'end' && e.id === end.id)?.frame ?? -1;
+    let lasted = true;
+    for (let f = frame + 1; f <= endFrame; f++) lasted &&= silent(f) && !input.flushBefore.has(f);
+    if (lasted) {
+      expect({ id: end.id, startSample: end.startSample, endSample: end.endSample }, label).toEqual(tentativeEnd);
+    }
   });
+  // Conversely, through the silence that ends a segment, the pause is announced from the first
+  // frame whose end reaches the segment's end, and not before.
+  for (const e of events) {
+    if (e.type !== 'end' || e.reason !== 'silence') continue;
+    const startFrame = events.find((s) => s.type === 'start' && s.id === e.id)?.frame ?? e.frame;
+    for (let f = e.frame - 1; f >= startFrame && silent(f); f--) {
+      const announced = offset + (f + 1) * F >= e.endSample;
+      expect(after[f]?.tentativeEnd ?? null, `frame ${f} before ${JSON.stringify(e)}`).toEqual(
+        announced ? { id: e.id, startSample: e.startSample, endSample: e.endSample } : null,
+      );
+    }
+  }
 
   // Confirmations and silence/flush ends happen exactly where the state diagram says.
   const splitStarts = new Set(events.flatMap((e, k) => (e.type === 'end' && e.reason === 'split' ? [k + 1] : [])));
@@ -409,7 +440,7 @@ function check(
   expect(observed).toEqual(model(o, offset, input, events));
 
   // Coverage: every frame of a run of ≥ startThreshold frames lasting minSpeechMs lies inside a
-  // segment (unless a flush() inside the run cut it short).
+  // segment (split pieces joined). A flush() inside a run makes two runs of it.
   const covered = mergeTouching(ends);
   const inside = (from: number, to: number) => covered.some(([s, t]) => s <= from && to <= t);
   const minFrames = Math.max(1, Math.ceil(ms(o, o.minSpeechMs) / F));
