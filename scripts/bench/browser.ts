@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import type { BenchHook, BenchRecord } from '../../src/app/bench-hook';
+import { CHROMIUM, CHROMIUM_FLAGS, FAKE_MICROPHONE_FLAGS } from '../../tests/chromium';
 import type { ClipRun } from './native';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 
 type BenchWindow = { __utterBench?: BenchHook };
 
@@ -22,15 +23,9 @@ export async function launch(fakeMicWav: string, log: (message: string) => void)
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--no-sandbox',
+      ...CHROMIUM_FLAGS,
       '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
+      ...FAKE_MICROPHONE_FLAGS,
       `--use-file-for-fake-audio-capture=${fakeMicWav}%noloop`,
       // For experiments, e.g. BENCH_CHROMIUM_ARGS='--js-flags=--no-wasm-dynamic-tiering'.
       ...(process.env.BENCH_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? []),

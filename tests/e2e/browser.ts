@@ -2,25 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, expect, type Page } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_FLAGS, FAKE_MICROPHONE_FLAGS } from '../chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const FIXTURES = resolve('tests/fixtures/generated');
 export const TRANSCRIPTS = JSON.parse(readFileSync(resolve('tests/fixtures/transcripts.json'), 'utf8')) as Record<
   string,
   string
 >;
 
-/** Flags every test browser gets: no sandbox (root), no network chatter to hosts this machine cannot reach. */
-const BASE_FLAGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
+const BASE_FLAGS = [...CHROMIUM_FLAGS, ...FAKE_MICROPHONE_FLAGS];
 
 export interface LaunchOptions {
   /** WAV played by the fake microphone, once (`%noloop`) unless `loop` is set. */
