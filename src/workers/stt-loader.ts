@@ -63,22 +63,18 @@ export async function loadStt(
   ]);
   const threads = wasmThreads();
   const gpu = setting === 'wasm' ? null : await probeWebGpu();
-  await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads);
+  // The WebGPU bundle also runs the WASM backend, so one runtime serves whichever backend is chosen.
+  const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads);
   const [encoder, decoder] = await downloads;
   const bytes = { encoder, decoder };
 
-  const wasm = async (reason: string): Promise<LoadedStt> => {
-    const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads);
-    const built = await buildModel(ort, bytes, 'wasm');
+  const build = async (backend: BackendName, reason: string): Promise<LoadedStt> => {
+    const built = await buildModel(ort, bytes, backend);
     await warmUp(built.model);
-    return { ...built, decision: { backend: 'wasm', threads, reason, adapter: gpu?.description } };
+    return { ...built, decision: { backend, threads, reason, adapter: gpu?.description } };
   };
-  const webgpu = async (reason: string): Promise<LoadedStt> => {
-    const ort = await loadOrt('webgpu', urls.ort, threads);
-    const built = await buildModel(ort, bytes, 'webgpu');
-    await warmUp(built.model);
-    return { ...built, decision: { backend: 'webgpu', threads, reason, adapter: gpu?.description } };
-  };
+  const wasm = (reason: string) => build('wasm', reason);
+  const webgpu = (reason: string) => build('webgpu', reason);
 
   if (setting === 'wasm') return wasm('chosen in settings');
   if (setting === 'webgpu') {
