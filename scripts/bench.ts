@@ -42,6 +42,7 @@ import { COLD_START_TARGETS, measureColdStart } from './bench/cold-start';
 import { type Alignment, latencyReport } from './bench/latency';
 import { ProcPoller } from './bench/memory';
 import { type ClipRun, type NodeFlavour, NodeMoonshine, nativeVad } from './bench/native';
+import { loadNativeOrt } from './bench/native-runtime';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(ROOT, 'tests/fixtures/generated');
@@ -91,11 +92,23 @@ function machine() {
   };
 }
 
-function ensureFixtures(): void {
+/** Something the machine lacks: reported in one line, without a stack. */
+class MissingPrerequisite extends Error {}
+
+function ensurePrerequisites(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new MissingPrerequisite(`no Chromium at ${CHROMIUM}: install it with "sudo apt-get install -y chromium"`);
+  }
   const needed = ['dictation.wav', 'human.wav', 'dictation-44k.wav'];
   if (needed.every((f) => existsSync(join(FIXTURES, f)))) return;
   log('fixtures missing: running scripts/make-fixtures.sh');
-  execFileSync('bash', [join(ROOT, 'scripts/make-fixtures.sh')], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  try {
+    execFileSync('bash', [join(ROOT, 'scripts/make-fixtures.sh')], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  } catch {
+    throw new MissingPrerequisite(
+      'the test audio could not be made: install espeak-ng, sox and pocketsphinx-testdata (apt-get), then run npm run bench again',
+    );
+  }
 }
 
 interface Clip {
@@ -156,7 +169,10 @@ async function startServer(): Promise<ChildProcess> {
 async function main(): Promise<void> {
   const machineInfo = machine();
   log(`${machineInfo.cpu} × ${machineInfo.cores}, ${machineInfo.chromium}`);
-  ensureFixtures();
+  ensurePrerequisites();
+  const ortNode = await loadNativeOrt(ROOT, log).catch((error: Error) => {
+    throw new MissingPrerequisite(error.message);
+  });
   const references = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/transcripts.json'), 'utf8')) as Record<
     string,
     string
@@ -188,7 +204,7 @@ async function main(): Promise<void> {
     for (const flavour of ['native', 'wasm'] as const) {
       poller.setPhase(flavour === 'native' ? 'native' : 'node-wasm');
       log(`${flavour}: loading Moonshine in Node (1 thread)`);
-      const model = await NodeMoonshine.load(MODELS, flavour);
+      const model = await NodeMoonshine.load(MODELS, flavour, ortNode);
       await model.transcribe(clips[0]?.samples ?? new Float32Array(SAMPLE_RATE)); // warm-up
       for (let r = 0; r < ROUNDS; r++) {
         const pass: ClipRun[] = [];
@@ -203,7 +219,7 @@ async function main(): Promise<void> {
       if (flavour === 'native') {
         poller.setPhase('native-vad');
         log('native: Silero frames, and the VAD replayed over dictation.wav');
-        vadNative = await nativeVad(MODELS, dictationAudio, REPLAY_SHIFTS);
+        vadNative = await nativeVad(ortNode, MODELS, dictationAudio, REPLAY_SHIFTS);
       }
     }
     if (!vadNative) throw new Error('native VAD did not run');
@@ -416,7 +432,12 @@ async function main(): Promise<void> {
 main().then(
   () => log('done'),
   (error: unknown) => {
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // What the machine lacks (Chromium, espeak-ng, the native runtime) is said in one line.
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (!(error instanceof MissingPrerequisite) && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    log(`failed: ${message}`);
     process.exitCode = 1;
   },
 );

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { MoonshineModel } from '../../src/engine/moonshine';
 import { Segmenter } from '../../src/engine/segmenter';
@@ -8,9 +7,10 @@ import { SileroVad, VAD_FRAME_SAMPLES } from '../../src/engine/silero';
 import { detokenize } from '../../src/engine/tokenizer';
 import { frameRms } from '../../src/engine/vad-stream';
 import type { Region } from './audio';
+import type { NativeOrt } from './native-runtime';
 
 /** One thread, full graph optimisation: the reference the browser worker is compared with. */
-const NATIVE_OPTIONS: ortNode.InferenceSession.SessionOptions = {
+const NATIVE_OPTIONS: ortWeb.InferenceSession.SessionOptions = {
   executionProviders: ['cpu'],
   intraOpNumThreads: 1,
   interOpNumThreads: 1,
@@ -40,7 +40,7 @@ export class NodeMoonshine {
     private readonly release_: () => Promise<void>,
   ) {}
 
-  static async load(modelsDir: string, flavour: NodeFlavour): Promise<NodeMoonshine> {
+  static async load(modelsDir: string, flavour: NodeFlavour, ortNode: NativeOrt): Promise<NodeMoonshine> {
     const encoderPath = join(modelsDir, 'moonshine-tiny-encoder.onnx');
     const decoderPath = join(modelsDir, 'moonshine-tiny-decoder-merged.onnx');
     if (flavour === 'native') {
@@ -96,6 +96,7 @@ export interface NativeVad {
 }
 
 export async function nativeVad(
+  ortNode: NativeOrt,
   modelsDir: string,
   samples: Float32Array,
   shifts: readonly number[],
