@@ -139,6 +139,16 @@ export function buildCues(segments: readonly SessionSegment[]): Cue[] {
 
 /** Escape text for a WebVTT cue payload. */
 export function escapeVttText(text: string): string {
+  return escapeHtml(text);
+}
+
+/**
+ * `&`, `<` and `>` as character references. Markdown renderers pass raw HTML
+ * through, so a dictated or typed `<img onerror=…>` would otherwise become
+ * markup wherever the exported file is shown; references work in every
+ * Markdown flavour, unlike backslash escapes.
+ */
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
@@ -157,10 +167,11 @@ export function toPlainText(input: SessionExportInput): ExportedFile {
 /**
  * `# Title`, a line with the creation time (ISO 8601, UTC; omitted if
  * createdAt is not a valid date), then the transcript with each non-empty
- * line as a paragraph. Transcript text is not escaped.
+ * line as a paragraph. HTML in the title and text is escaped (see
+ * {@link escapeHtml}); Markdown syntax is left as the person wrote it.
  */
 export function toMarkdown(input: SessionExportInput): ExportedFile {
-  const title = input.title.replace(/\s+/gu, ' ').trim() || 'Transcript';
+  const title = escapeHtml(input.title.replace(/\s+/gu, ' ').trim()) || 'Transcript';
   // A trailing " #" would be read as the heading's closing sequence.
   const heading = `# ${title.replace(/(\s)(#+)$/u, '$1\\$2')}`;
   const blocks = [heading];
@@ -169,7 +180,8 @@ export function toMarkdown(input: SessionExportInput): ExportedFile {
   const paragraphs = input.text
     .split(/\r\n|[\n\r\u2028\u2029]/)
     .map((line) => line.trim())
-    .filter((line) => line !== '');
+    .filter((line) => line !== '')
+    .map(escapeHtml);
   blocks.push(...paragraphs);
   return {
     filename: exportFilename(input.title, 'md'),

@@ -78,8 +78,22 @@ describe('toMarkdown', () => {
       filename: 'Team-sync-Q3-Q4.md',
       mimeType: 'text/markdown;charset=utf-8',
       content:
-        '# Team sync: Q3/Q4?\n\nRecorded 2024-05-01T12:34:56.789Z\n\nHello world.\n\n[\u2026] Fish & chips, then more.\n',
+        '# Team sync: Q3/Q4?\n\nRecorded 2024-05-01T12:34:56.789Z\n\nHello world.\n\n[\u2026] Fish &amp; chips, then more.\n',
     });
+  });
+
+  it('escapes HTML in the title and the text, so no renderer turns it into markup', () => {
+    const out = toMarkdown(
+      input({
+        title: '<script>alert(1)</script>',
+        text: 'see <img src=x onerror="fetch(`//evil`)"> & &lt;b&gt;\n</p><iframe src=//x>',
+      }),
+    ).content;
+    expect(out).toBe(
+      '# &lt;script&gt;alert(1)&lt;/script&gt;\n\nRecorded 2024-05-01T12:34:56.789Z\n\n' +
+        'see &lt;img src=x onerror="fetch(`//evil`)"&gt; &amp; &amp;lt;b&amp;gt;\n\n&lt;/p&gt;&lt;iframe src=//x&gt;\n',
+    );
+    expect(out).not.toMatch(/<|>/);
   });
 
   it('turns each line into a paragraph and collapses blank lines', () => {
