@@ -2,16 +2,20 @@ import { batch } from '@preact/signals';
 import { GAP_TEXT } from '../engine/export';
 import { cleanSegmentText } from '../engine/transcript';
 import { viewStats } from '../shared/stats';
-import type { BackendSetting, LoadProgress, TranscriptionResult, VadStatusEvent } from '../shared/types';
+import type { BackendDecision, BackendSetting, LoadProgress, TranscriptionResult, WorkerId } from '../shared/types';
 import { installBenchHook } from './bench-hook';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
-import { DictationPipeline, MAX_FAILED_STARTS } from './pipeline';
+import { DictationPipeline } from './pipeline';
 import { commitSegment, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
 import { readPref, writePref } from './sessions-store';
 import * as state from './state';
-import type { WorkerLabel } from './supervised-worker';
 
 const SAMPLES_PER_MS = 16;
+
+const MICROPHONE_FALLBACK_NOTICE = 'The microphone you chose is not connected; using the default microphone.';
+
+/** What the person reads for each worker. */
+const WORKER_NAMES: Record<WorkerId, string> = { vad: 'voice detector', stt: 'speech recogniser' };
 
 /**
  * Connects the pipeline to the UI state. Owns the rules a person sees:
@@ -29,6 +33,8 @@ export class DictationController {
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private benchRecorder: ((result: TranscriptionResult) => void) | null = null;
   private audioContext: AudioContext | null = null;
+  /** The backend decision remembered from an earlier visit, for a Retry's reload. */
+  private remembered: BackendDecision | null = null;
 
   async init(): Promise<void> {
     const missing = missingBrowserFeatures();
@@ -46,35 +52,61 @@ export class DictationController {
     if (microphone) state.microphoneId.value = microphone;
     addEventListener('pagehide', flushEdits);
     document.addEventListener('visibilitychange', () => this.onVisibilityChange());
+    this.remembered = remembered ?? null;
     try {
       this.pipeline = new DictationPipeline({
         onResult: (result) => this.onResult(result),
-        onVadStatus: (event) => this.onVadStatus(event),
+        onSpeaking: (speaking) => (state.speaking.value = speaking),
+        onSegmentEnded: () => (state.transcribing.value = true),
         onWorkerError: (worker, message) => this.onWorkerError(worker, message),
         onWorkerRestart: (worker, reason, restarts) => this.onWorkerRestart(worker, reason, restarts),
         onWorkerGaveUp: (worker, reason) => this.onWorkerGaveUp(worker, reason),
+        onCaptureFailed: (message) => this.onCaptureFailed(message),
       });
-      state.isolated.value = this.pipeline.isolated;
-      this.benchRecorder = installBenchHook(this.pipeline);
-      const decision = await this.pipeline.load(state.backendSetting.value, remembered ?? null, (p) =>
-        this.onProgress(p),
-      );
+    } catch (error) {
+      this.fail(`Utter could not start its workers: ${describeError(error)}`);
+      return;
+    }
+    state.isolated.value = this.pipeline.isolated;
+    this.benchRecorder = installBenchHook(this.pipeline);
+    await this.loadModels();
+    this.startStatsPolling();
+  }
+
+  /** Loads (or, on Retry, reloads) both models; a failure or a stall ends in a message and Retry. */
+  private async loadModels(): Promise<void> {
+    const pipeline = this.pipeline;
+    if (!pipeline) return;
+    batch(() => {
+      state.phase.value = 'loading';
+      state.loadProgress.value = {};
+      state.canRetry.value = false;
+    });
+    try {
+      const decision = await pipeline.load(state.backendSetting.value, this.remembered, (p) => this.onProgress(p));
       state.backendDecision.value = decision;
       if (decision.measuredMs) void writePref('backendDecision', decision).catch(() => {});
       state.phase.value = 'ready';
-      this.startStatsPolling();
     } catch (error) {
-      this.fail(`The speech models could not be loaded: ${describeError(error)}`);
+      this.fail(`The speech models could not be loaded: ${describeError(error)}.`, true);
     }
+  }
+
+  /** The person pressed Retry after a failure: fresh workers, the text untouched. */
+  async retry(): Promise<void> {
+    if (state.phase.value !== 'failed' || !state.canRetry.value) return;
+    state.errorMessage.value = null;
+    await this.loadModels();
   }
 
   private onProgress(progress: LoadProgress): void {
     state.loadProgress.value = { ...state.loadProgress.value, [progress.label]: progress };
   }
 
-  private fail(message: string): void {
+  private fail(message: string, canRetry = false): void {
     batch(() => {
       state.errorMessage.value = message;
+      state.canRetry.value = canRetry;
       state.phase.value = 'failed';
     });
   }
@@ -98,6 +130,10 @@ export class DictationController {
       this.finalised.clear();
       this.liveSegment = 0;
       this.watchInput(track, context);
+      // A remembered microphone that is gone was replaced by the default in startCapture: say so.
+      const chosen = state.microphoneId.value;
+      const used = track.getSettings().deviceId;
+      if (chosen && used !== undefined && used !== chosen) state.notice.value = MICROPHONE_FALLBACK_NOTICE;
       state.phase.value = 'listening';
     } catch (error) {
       batch(() => {
@@ -148,7 +184,8 @@ export class DictationController {
         state.liveText.value = '';
         state.speaking.value = false;
         state.transcribing.value = false;
-        state.phase.value = 'ready';
+        // A worker that gave up meanwhile left the app 'failed', with Retry.
+        if (state.phase.value === 'stopping') state.phase.value = 'ready';
       });
     }
   }
@@ -156,6 +193,10 @@ export class DictationController {
   private onResult(result: TranscriptionResult): void {
     this.benchRecorder?.(result);
     if (this.finalised.has(result.segmentId)) return;
+    if (result.kind === 'gap') {
+      this.commitGap(result);
+      return;
+    }
     if (result.kind === 'partial') {
       if (result.segmentId < this.liveSegment) return;
       batch(() => {
@@ -182,26 +223,48 @@ export class DictationController {
     });
   }
 
-  private onVadStatus(event: VadStatusEvent): void {
-    if (event.type === 'speech') state.speaking.value = event.speaking;
-    else if (event.event.type === 'end') state.transcribing.value = true;
-  }
-
-  private onWorkerError(worker: WorkerLabel, message: string): void {
-    state.errorMessage.value = `The ${worker} reported a problem: ${message}`;
-  }
-
-  private onWorkerRestart(worker: WorkerLabel, reason: string, restarts: number): void {
+  /** Audio that could not be transcribed is marked in the transcript, never silently skipped. */
+  private commitGap(result: TranscriptionResult): void {
+    this.finalised.add(result.segmentId);
+    const toMs = (sample: number) => this.dictationBase.ms + (sample - this.dictationBase.sample) / SAMPLES_PER_MS;
     batch(() => {
-      state.restarts.value = this.pipeline?.restarts ?? restarts;
-      state.notice.value = `The ${worker} stopped (${reason}) and is being restarted. Your words are kept.`;
+      commitSegment(GAP_TEXT, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap: true });
+      if (this.liveSegment <= result.segmentId) {
+        state.liveText.value = '';
+        state.transcribing.value = false;
+      }
     });
   }
 
-  private onWorkerGaveUp(worker: WorkerLabel, reason: string): void {
+  private onWorkerError(worker: WorkerId, message: string): void {
+    state.errorMessage.value = `The ${WORKER_NAMES[worker]} reported a problem: ${message}`;
+  }
+
+  private onWorkerRestart(worker: WorkerId, reason: string, restarts: number): void {
+    batch(() => {
+      state.restarts.value = this.pipeline?.restarts ?? restarts;
+      state.notice.value = `The ${WORKER_NAMES[worker]} stopped (${reason}) and is being restarted. Your words are kept.`;
+    });
+  }
+
+  /** Dictation (if any) has already been stopped and the microphone released; offer Retry. */
+  private onWorkerGaveUp(worker: WorkerId, reason: string): void {
+    this.audioContext = null;
+    batch(() => {
+      state.liveText.value = '';
+      state.speaking.value = false;
+      state.transcribing.value = false;
+    });
     this.fail(
-      `The ${worker} could not be restarted after ${MAX_FAILED_STARTS} attempts (${reason}). Your text is saved; reload the page to try again.`,
+      `The ${WORKER_NAMES[worker]} kept failing (${reason}), so dictation stopped. Your text is saved. Press Retry to start it again.`,
+      true,
     );
+  }
+
+  /** The audio thread failed: nothing more can be heard, so dictation stops and keeps what it has. */
+  private onCaptureFailed(message: string): void {
+    state.errorMessage.value = `The microphone audio stopped working (${message}). Dictation stopped; your text is kept. Press Start dictation to try again.`;
+    void this.stop();
   }
 
   async copy(): Promise<boolean> {
@@ -231,6 +294,7 @@ export class DictationController {
 
   setMicrophone(deviceId: string): void {
     state.microphoneId.value = deviceId;
+    if (state.notice.value === MICROPHONE_FALLBACK_NOTICE) state.notice.value = null;
     void writePref('microphoneId', deviceId).catch(() => {});
   }
 

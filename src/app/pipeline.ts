@@ -1,34 +1,47 @@
 import * as Comlink from 'comlink';
 import { type Capture, startCapture } from '../audio/capture';
 import { AudioRing } from '../audio/ring';
+import { RestartPolicy } from '../engine/liveness';
 import { SegmentLedger } from '../engine/segment-ledger';
-import { createStatsBuffer, mergeSnapshots } from '../shared/stats';
+import { createStatsBuffer, mergeSnapshots, Stat } from '../shared/stats';
 import type {
   AudioSourceHandle,
   BackendDecision,
   BackendSetting,
   LoadProgress,
   ModelUrls,
+  SegmentEvent,
   TranscriptionResult,
   VadStatusEvent,
+  WorkerId,
 } from '../shared/types';
 import type { SttApi } from '../workers/stt.worker';
 import type { VadApi } from '../workers/vad.worker';
-import { SupervisedWorker, WorkerDiedError, type WorkerLabel } from './supervised-worker';
+import { SupervisedWorker, WorkerDiedError } from './supervised-worker';
 
 export interface PipelineCallbacks {
+  /** Live text, final text, or a gap where audio could not be transcribed. */
   onResult(result: TranscriptionResult): void;
-  onVadStatus(event: VadStatusEvent): void;
+  onSpeaking(speaking: boolean): void;
+  /** A segment ended: its final is on the way. */
+  onSegmentEnded(): void;
   /** Something went wrong in a worker that did not stop it (e.g. one decode failed). */
-  onWorkerError(worker: WorkerLabel, message: string): void;
+  onWorkerError(worker: WorkerId, message: string): void;
   /** A worker failed and is being replaced; `restarts` counts replacements so far. */
-  onWorkerRestart(worker: WorkerLabel, reason: string, restarts: number): void;
-  /** A worker could not be started three times in a row: dictation cannot go on. */
-  onWorkerGaveUp(worker: WorkerLabel, reason: string): void;
+  onWorkerRestart(worker: WorkerId, reason: string, restarts: number): void;
+  /**
+   * A worker died too often or could not be started again. Any dictation was
+   * stopped (microphone released), and what was still owed became gaps.
+   */
+  onWorkerGaveUp(worker: WorkerId, reason: string): void;
+  /** The audio capture itself failed (the worklet threw). */
+  onCaptureFailed(message: string): void;
 }
 
-/** Starting a worker (including loading its model) may fail this many times in a row before we stop trying. */
-export const MAX_FAILED_STARTS = 3;
+/** Stop waits at most this long for the last finals, then marks what is left as gaps. */
+export const STOP_BUDGET_MS = 8000;
+/** A model load with no progress for this long (while the page runs) is a stall. */
+export const LOAD_STALL_MS = 30_000;
 
 export function modelUrls(): ModelUrls {
   return {
@@ -37,16 +50,47 @@ export function modelUrls(): ModelUrls {
   };
 }
 
-/** A source handle's port (if any) and the extra port travel by transfer, never by copy. */
-function transferables(handle: AudioSourceHandle, extra: MessagePort): Transferable[] {
-  return handle.kind === 'port' ? [handle.port, extra] : [extra];
+/** A source handle's port (if any) travels by transfer, never by copy. */
+function transferables(handle: AudioSourceHandle): Transferable[] {
+  return handle.kind === 'port' ? [handle.port] : [];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `done()` holds, checking every `everyMs`. */
+async function until(done: () => boolean, everyMs = 20): Promise<void> {
+  while (!done()) await sleep(everyMs);
 }
 
 /**
- * Owns the two long-lived workers and the capture, and keeps them going: a
- * worker that fails is replaced, and what it was doing is handed to its
- * replacement from the ring (segments still owed a final, the open segment,
- * the VAD's read position). The UI talks to this, never to `postMessage`.
+ * Rejects when `work` makes no progress for `stallMs` of page-running time:
+ * `poke` is called on progress. Long gaps between checks (a frozen or
+ * throttled page) count as one check interval.
+ */
+function withStallWatch<T>(stallMs: number, work: (poke: () => void) => Promise<T>): Promise<T> {
+  const checkMs = 1000;
+  let idleMs = 0;
+  let last = performance.now();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      const now = performance.now();
+      idleMs += Math.min(now - last, 2 * checkMs);
+      last = now;
+      if (idleMs >= stallMs) reject(new Error(`loading made no progress for ${Math.round(stallMs / 1000)} s`));
+    }, checkMs);
+  });
+  return Promise.race([work(() => (idleMs = 0)), stalled]).finally(() => clearInterval(timer));
+}
+
+/**
+ * Owns the two long-lived workers and the capture, and keeps them going.
+ *
+ * Segment events travel VAD → main → STT: the main thread records each one in
+ * the ledger before passing it on, on a single ordered channel, so the ledger
+ * is exactly what the STT worker was told. A worker that fails is replaced,
+ * and its replacement picks up from the ledger and the audio still held
+ * (the shared ring, or the worklet's own ring on the MessagePort path).
  */
 export class DictationPipeline {
   /** One ring for the page's lifetime when isolated; positions keep growing across dictations. */
@@ -61,21 +105,29 @@ export class DictationPipeline {
   private decision: BackendDecision | null = null;
   /** The VAD's newest read position (from its heartbeat): where a replacement resumes. */
   private vadPosition = 0;
-  private readonly recovering = new Map<WorkerLabel, Promise<void>>();
-  private failedStarts = new Map<WorkerLabel, number>();
+  /** The newest event number seen from each VAD generation (Stop waits for the last one). */
+  private vadSeen = { generation: 0, seq: 0 };
+  /** The STT generation that was given the ledger's replay: events recorded since go straight to it. */
+  private sttListening = 0;
+  private readonly recovering = new Map<WorkerId, Promise<void>>();
+  private readonly policies: Record<WorkerId, RestartPolicy> = { vad: new RestartPolicy(), stt: new RestartPolicy() };
+  private gaveUp = false;
 
   constructor(private readonly callbacks: PipelineCallbacks) {
     const onFailure = (worker: SupervisedWorker<VadApi> | SupervisedWorker<SttApi>, reason: string) =>
-      void this.recover(worker.label, reason);
+      this.onWorkerFailed(worker.id, reason);
+    const shared = this.ring ? this.counters : null;
     this.vad = new SupervisedWorker<VadApi>(
-      'voice detector',
+      'vad',
       () => new Worker(new URL('../workers/vad.worker.ts', import.meta.url), { type: 'module', name: 'utter-vad' }),
       onFailure,
+      () => (shared ? Atomics.load(shared, Stat.VadProgress) : 0),
     );
     this.stt = new SupervisedWorker<SttApi>(
-      'speech recogniser',
+      'stt',
       () => new Worker(new URL('../workers/stt.worker.ts', import.meta.url), { type: 'module', name: 'utter-stt' }),
       onFailure,
+      () => (shared ? Atomics.load(shared, Stat.SttProgress) : 0),
     );
   }
 
@@ -87,13 +139,29 @@ export class DictationPipeline {
     return this.ring ? this.counters : null;
   }
 
+  /** Loads both models (again, after giving up: a Retry). A load that stalls rejects. */
   async load(
     setting: BackendSetting,
     remembered: BackendDecision | null,
     onProgress: (progress: LoadProgress) => void,
   ): Promise<BackendDecision> {
-    const [, decision] = await Promise.all([this.startVad(onProgress), this.startStt(setting, remembered, onProgress)]);
-    return decision;
+    this.gaveUp = false;
+    this.policies.vad.reset();
+    this.policies.stt.reset();
+    try {
+      return await withStallWatch(LOAD_STALL_MS, async (poke) => {
+        const progress = (p: LoadProgress) => {
+          poke();
+          onProgress(p);
+        };
+        const [, decision] = await Promise.all([this.startVad(progress), this.startStt(setting, remembered, progress)]);
+        return decision;
+      });
+    } catch (error) {
+      this.vad.terminate();
+      this.stt.terminate();
+      throw error;
+    }
   }
 
   private async startVad(onProgress?: (progress: LoadProgress) => void): Promise<void> {
@@ -137,95 +205,119 @@ export class DictationPipeline {
    */
   async start(deviceId?: string): Promise<{ track: MediaStreamTrack; context: AudioContext; startSample: number }> {
     if (this.capture) throw new Error('Already dictating');
+    if (!this.vad.running || !this.stt.running) throw new Error('The speech models are not running; press Retry');
     // Port path: each capture numbers its samples from 0. Shared ring: it continues the page's timeline.
     const startSample = this.ring ? new AudioRing(this.ring).writePosition() : 0;
-    const capture = await startCapture(this.ring, deviceId);
+    const capture = await startCapture(this.ring, deviceId, (message) => this.callbacks.onCaptureFailed(message));
     this.ledger.clear();
     this.vadPosition = startSample;
+    this.capture = capture;
     try {
-      await this.connect(capture.sources.vad, capture.sources.stt);
+      await Promise.all([this.startTranscribing(capture.sources.stt), this.startDetecting(capture.sources.vad)]);
     } catch (error) {
+      this.capture = null;
       await capture.stop();
+      await capture.close();
       throw error;
     }
-    this.capture = capture;
     return { track: capture.track, context: capture.context, startSample };
   }
 
-  private async connect(vadSource: AudioSourceHandle, sttSource: AudioSourceHandle): Promise<void> {
-    const segments = new MessageChannel();
-    await this.startTranscribing(sttSource, segments.port2);
-    await this.startDetecting(vadSource, segments.port1);
-  }
-
-  /** Starts the STT worker on a source, listening for segments on `port`, owed segments replayed first. */
-  private startTranscribing(source: AudioSourceHandle, port: MessagePort): Promise<void> {
-    return this.stt.call((r) =>
+  /**
+   * Starts the STT worker on a source with everything the ledger says is
+   * still owed. The snapshot and the call happen in one synchronous step, and
+   * every event recorded after it is passed on behind it: nothing is missed
+   * and nothing is told twice.
+   */
+  private startTranscribing(source: AudioSourceHandle): Promise<void> {
+    const replay = this.ledger.replay();
+    const started = this.stt.call((r) =>
       r.start(
-        Comlink.transfer(source, transferables(source, port)),
-        port,
+        Comlink.transfer(source, transferables(source)),
         Comlink.proxy((result: TranscriptionResult) => this.onResult(result)),
-        Comlink.proxy((message: string) => this.callbacks.onWorkerError('speech recogniser', message)),
-        this.ledger.replay(),
+        Comlink.proxy((message: string) => this.callbacks.onWorkerError('stt', message)),
+        replay,
       ),
     );
+    this.sttListening = this.stt.generation;
+    return started;
   }
 
-  /** Starts the VAD worker on a source, sending segments to `port`. */
+  /** Starts the VAD worker on a source; its events come back numbered and tagged with its generation. */
   private startDetecting(
     source: AudioSourceHandle,
-    port: MessagePort,
-    resume?: { fromSample: number; firstId: number },
+    resume?: { fromSample: number; firstId: number; floorSample: number },
   ): Promise<void> {
+    const generation = this.vad.generation;
+    this.vadSeen = { generation, seq: 0 };
     return this.vad.call((r) =>
       r.start(
-        Comlink.transfer(source, transferables(source, port)),
-        port,
-        Comlink.proxy((event: VadStatusEvent) => this.onVadStatus(event)),
+        Comlink.transfer(source, transferables(source)),
+        Comlink.proxy((event: VadStatusEvent) => this.onVadStatus(generation, event)),
         resume,
       ),
     );
   }
 
+  private onVadStatus(generation: number, event: VadStatusEvent): void {
+    // A replaced VAD's last words are ignored: its replacement finds them again.
+    if (!this.vad.isCurrent(generation) || !this.capture) return;
+    this.vadSeen = { generation, seq: event.seq };
+    if (event.type === 'speech') {
+      this.callbacks.onSpeaking(event.speaking);
+      return;
+    }
+    this.record(event.event);
+    if (event.event.type === 'end') this.callbacks.onSegmentEnded();
+  }
+
+  /** Records a segment event and passes it to the STT worker, if one is listening. */
+  private record(event: SegmentEvent): void {
+    this.ledger.record(event);
+    if (this.stt.isCurrent(this.sttListening)) void this.stt.call((r) => r.segment(event)).catch(() => {});
+  }
+
   private onResult(result: TranscriptionResult): void {
-    if (result.kind === 'final') this.ledger.finalReceived(result.segmentId);
+    if (result.kind !== 'partial') this.ledger.finalReceived(result.segmentId);
     this.callbacks.onResult(result);
   }
 
-  private onVadStatus(event: VadStatusEvent): void {
-    if (event.type === 'segment') this.ledger.record(event.event);
-    this.callbacks.onVadStatus(event);
+  private onWorkerFailed(id: WorkerId, reason: string): void {
+    if (this.recovering.has(id)) return; // the replacement died while starting: the recovery loop retries
+    const worker = id === 'vad' ? this.vad : this.stt;
+    worker.restarts++;
+    if (id === 'vad') this.callbacks.onSpeaking(false);
+    this.callbacks.onWorkerRestart(id, reason, this.restarts);
+    void this.recover(id, reason);
   }
 
   /**
-   * Replaces a failed worker. While dictating, the replacement picks up from
-   * the ring: the STT gets every segment still owed a final; the VAD resumes
-   * at the open segment's start (re-detecting it under a new id) or at its
-   * predecessor's last read position.
+   * Replaces a failed worker, backing off when it keeps dying, and gives up
+   * when it dies too often (see RestartPolicy): then any dictation stops and
+   * the person is offered Retry.
    */
-  private recover(label: WorkerLabel, reason: string): Promise<void> {
-    const running = this.recovering.get(label);
+  private recover(id: WorkerId, reason: string): Promise<void> {
+    const running = this.recovering.get(id);
     if (running) return running;
-    const worker = label === 'voice detector' ? this.vad : this.stt;
-    worker.restarts++;
-    this.callbacks.onWorkerRestart(label, reason, worker.restarts);
+    const policy = this.policies[id];
     const work = (async () => {
       let lastError: unknown = reason;
-      while ((this.failedStarts.get(label) ?? 0) < MAX_FAILED_STARTS) {
+      for (let delay = policy.onDeath(performance.now()); delay !== null; delay = policy.onDeath(performance.now())) {
+        if (delay > 0) await sleep(delay);
+        if (this.gaveUp) return;
         try {
-          if (label === 'voice detector') await this.restartVad();
-          else await this.restartStt();
-          this.failedStarts.set(label, 0);
+          await withStallWatch(LOAD_STALL_MS, async () => {
+            if (id === 'vad') await this.restartVad();
+            else await this.restartStt();
+          });
           return;
         } catch (error) {
           lastError = error;
-          this.failedStarts.set(label, (this.failedStarts.get(label) ?? 0) + 1);
         }
       }
-      worker.terminate();
-      this.callbacks.onWorkerGaveUp(label, lastError instanceof Error ? lastError.message : String(lastError));
-    })().finally(() => this.recovering.delete(label));
-    this.recovering.set(label, work);
+      await this.giveUp(id, lastError instanceof Error ? lastError.message : String(lastError));
+    })().finally(() => this.recovering.delete(id));
+    this.recovering.set(id, work);
     return work;
   }
 
@@ -235,10 +327,8 @@ export class DictationPipeline {
     await this.startStt(decision?.backend ?? 'auto', decision);
     const capture = this.capture;
     if (!capture) return;
-    const segments = new MessageChannel();
-    const source = capture.reconnect('stt');
-    await this.vad.call((r) => r.connectStt(Comlink.transfer(segments.port1, [segments.port1])));
-    await this.startTranscribing(source, segments.port2);
+    const from = this.ledger.oldestNeeded() ?? this.vadPosition;
+    await this.startTranscribing(capture.reconnect('stt', from));
   }
 
   private async restartVad(): Promise<void> {
@@ -246,49 +336,74 @@ export class DictationPipeline {
     const capture = this.capture;
     if (!capture) return;
     const resume = this.ledger.vadResumePoint(this.vadPosition);
-    if (resume.cancel !== null) {
-      this.ledger.cancelOpen();
-      const cancel = resume.cancel;
-      await this.stt.call((r) => r.segment({ type: 'cancel', id: cancel }));
+    // The open segment is found again from its start under a new id; the STT forgets the old one.
+    if (resume.cancel !== null) this.record({ type: 'cancel', id: resume.cancel });
+    await this.startDetecting(capture.reconnect('vad', resume.fromSample), resume);
+  }
+
+  /** Stops any dictation, turns what is owed into gaps, and tells the person. */
+  private async giveUp(id: WorkerId, reason: string): Promise<void> {
+    this.gaveUp = true;
+    (id === 'vad' ? this.vad : this.stt).terminate();
+    const capture = this.capture;
+    if (capture) {
+      this.capture = null;
+      await capture.stop();
+      await capture.close();
+      this.abandonOwed();
+      await this.vad.call((r) => r.stop()).catch(() => {});
+      await this.stt.call((r) => r.stop()).catch(() => {});
     }
-    const segments = new MessageChannel();
-    await this.stt.call((r) => r.connectSegments(Comlink.transfer(segments.port2, [segments.port2])));
-    await this.startDetecting(capture.reconnect('vad'), segments.port1, {
-      fromSample: resume.fromSample,
-      firstId: resume.firstId,
-    });
+    this.callbacks.onWorkerGaveUp(id, reason);
+  }
+
+  /** Whatever is still owed a final will not get one: each becomes a visible gap. */
+  private abandonOwed(): void {
+    for (const range of this.ledger.abandon(this.vadPosition)) {
+      this.callbacks.onResult({ kind: 'gap', segmentId: range.id, text: '', inferenceMs: 0, lostSamples: 0, ...range });
+    }
   }
 
   /**
    * Stops the microphone at once, then lets the workers finish the audio
    * already captured: the last words still become final text, even if a
-   * worker has to be replaced on the way.
+   * worker has to be replaced on the way. Bounded: after STOP_BUDGET_MS what
+   * is left is marked as gaps.
    */
   async stop(): Promise<void> {
     const capture = this.capture;
     if (!capture) return;
-    await capture.stop();
-    await this.untilDone(this.vad, (r) => r.finish());
-    await this.untilDone(this.stt, (r) => r.finish());
-    this.capture = null;
-    await this.vad.call((r) => r.stop()).catch(() => {});
-    await this.stt.call((r) => r.stop()).catch(() => {});
+    try {
+      await capture.stop();
+      const finished = await Promise.race([
+        this.finishOwed().then(() => true),
+        sleep(STOP_BUDGET_MS).then(() => false),
+      ]);
+      if (!finished) this.abandonOwed();
+    } finally {
+      this.capture = null;
+      await capture.close();
+      await this.vad.call((r) => r.stop()).catch(() => {});
+      await this.stt.call((r) => r.stop()).catch(() => {});
+    }
   }
 
-  /** Calls a worker; if it dies meanwhile, waits for its replacement and calls again. */
-  private async untilDone<Api>(
-    worker: SupervisedWorker<Api>,
-    fn: (remote: Comlink.Remote<Api>) => Promise<unknown>,
-  ): Promise<void> {
-    for (let attempt = 0; attempt <= MAX_FAILED_STARTS; attempt++) {
+  /** The VAD drains and flushes; then every segment it ended gets its final. */
+  private async finishOwed(): Promise<void> {
+    for (;;) {
+      if (this.gaveUp) return;
+      const generation = this.vad.generation;
       try {
-        await worker.call(fn);
-        return;
+        const lastSeq = await this.vad.call((r) => r.finish());
+        // Its events travel on another channel than this answer: wait until the last one is in.
+        await until(() => this.vadSeen.generation !== generation || this.vadSeen.seq >= lastSeq);
+        if (this.vadSeen.generation === generation) break;
       } catch (error) {
         if (!(error instanceof WorkerDiedError)) throw error;
-        await (this.recovering.get(worker.label) ?? Promise.resolve());
+        await (this.recovering.get('vad') ?? sleep(20));
       }
     }
+    await until(() => this.ledger.settledAll || this.gaveUp);
   }
 
   /** Live figures: read straight from shared memory, or polled from each worker. */

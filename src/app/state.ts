@@ -14,6 +14,8 @@ export const loadProgress = signal<Record<string, LoadProgress>>({});
 export const transcript = signal('');
 export const liveText = signal('');
 export const errorMessage = signal<string | null>(null);
+/** A failure the person can try again from (a stalled load, a worker that kept dying). */
+export const canRetry = signal(false);
 export const notice = signal<string | null>(null);
 export const levelDb = signal(-100);
 export const stats = signal<StatsView | null>(null);

@@ -1,51 +1,71 @@
 import * as Comlink from 'comlink';
-
-export type WorkerLabel = 'voice detector' | 'speech recogniser';
+import { DEFAULT_HANG, HangDetector } from '../engine/liveness';
+import type { WorkerId } from '../shared/types';
+import type { SupervisedApi } from '../workers/life-lock';
 
 /** A call that was in flight when its worker failed; the caller retries on the replacement. */
 export class WorkerDiedError extends Error {
   override name = 'WorkerDiedError';
 }
 
-/** How often a worker is asked whether it is alive, and how long it may take to answer. */
-const HEARTBEAT_MS = 400;
-const HANG_MS = 1600;
+/** Unique per page, so two tabs' lock names never meet. */
+const PAGE_TOKEN = crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 
 /**
- * One long-lived worker and the watch kept on it: its `error` and
- * `messageerror` events, and a heartbeat that notices a worker that hangs, ran
- * out of memory or closed itself (none of which raise an event on this side).
+ * One long-lived worker and the watch kept on it:
+ *  - its `error` and `messageerror` events;
+ *  - a Web Lock the worker holds for its whole life: the browser releases it
+ *    the moment the worker closes itself or is torn down, which no event on
+ *    this side would tell;
+ *  - a heartbeat for a worker that hangs, counting only time during which the
+ *    page itself was running, and accepting progress counters as a sign of life.
  * Any of these calls `onFailure` once; replacing the worker is the owner's job.
  */
-export class SupervisedWorker<Api> {
+export class SupervisedWorker<Api extends SupervisedApi> {
   private worker: Worker | null = null;
   private remoteApi: Comlink.Remote<Api> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private lifeWatch: AbortController | null = null;
+  private hang = new HangDetector();
   private failed = false;
   private readonly onDeath = new Set<(reason: string) => void>();
+  /** Bumped by every spawn: callbacks from an older worker can tell they are stale. */
+  generation = 0;
   /** Times this worker was replaced after a failure. */
   restarts = 0;
 
   constructor(
-    readonly label: WorkerLabel,
+    readonly id: WorkerId,
     private readonly create: () => Worker,
     private readonly onFailure: (worker: SupervisedWorker<Api>, reason: string) => void,
-  ) {}
+    /** A counter the worker bumps while busy (shared memory), or a constant when there is none. */
+    private readonly progress: () => number = () => 0,
+  ) {
+    const resumed = () => this.hang.pageResumed();
+    document.addEventListener('resume', resumed);
+    document.addEventListener('visibilitychange', resumed);
+  }
 
-  get remote(): Comlink.Remote<Api> {
-    if (!this.remoteApi) throw new Error(`The ${this.label} is not running`);
-    return this.remoteApi;
+  get running(): boolean {
+    return this.remoteApi !== null && !this.failed;
+  }
+
+  /** True while `generation` is the live, healthy worker. */
+  isCurrent(generation: number): boolean {
+    return generation === this.generation && this.running;
   }
 
   /**
    * Calls the worker, rejecting with WorkerDiedError if it fails meanwhile
-   * (a call to a dead worker would otherwise never settle).
+   * (a call to a dead worker would otherwise never settle). `fn` runs
+   * synchronously, so calls made one after another reach the worker in order.
    */
   call<T>(fn: (remote: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
-    if (this.failed || !this.remoteApi) return Promise.reject(new WorkerDiedError(`The ${this.label} is not running`));
+    if (this.failed || !this.remoteApi)
+      return Promise.reject(new WorkerDiedError(`The ${this.id} worker is not running`));
     const remote = this.remoteApi;
     return new Promise<T>((resolve, reject) => {
-      const died = (reason: string) => reject(new WorkerDiedError(`The ${this.label} failed: ${reason}`));
+      const died = (reason: string) => reject(new WorkerDiedError(`The ${this.id} worker failed: ${reason}`));
       this.onDeath.add(died);
       fn(remote)
         .then(resolve, reject)
@@ -53,14 +73,10 @@ export class SupervisedWorker<Api> {
     });
   }
 
-  /** For tests and diagnostics: the underlying Worker, if running. */
-  get current(): Worker | null {
-    return this.worker;
-  }
-
   spawn(): void {
     this.terminate();
     this.failed = false;
+    this.generation++;
     const worker = this.create();
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -69,30 +85,47 @@ export class SupervisedWorker<Api> {
     worker.addEventListener('messageerror', () => this.fail('it sent a message that could not be read'));
     this.worker = worker;
     this.remoteApi = Comlink.wrap<Api>(worker);
+    this.watchLife();
+  }
+
+  /** The worker takes a lock and holds it until it dies; our request for the same lock is granted then. */
+  private watchLife(): void {
+    if (!navigator.locks) return; // no Web Locks (insecure context): the heartbeat still notices, later
+    const name = `utter-${this.id}-${PAGE_TOKEN}-${this.generation}`;
+    const generation = this.generation;
+    const watch = new AbortController();
+    this.lifeWatch = watch;
+    void this.call((r) => r.holdLifeLock(name))
+      .then((held) => {
+        if (!held || watch.signal.aborted) return;
+        return navigator.locks.request(name, { signal: watch.signal }, () => {
+          if (generation === this.generation && !watch.signal.aborted) this.fail('it closed');
+        });
+      })
+      .catch(() => {});
   }
 
   /** Starts pinging; `onBeat` receives each answer (e.g. the VAD's read position). */
   watch(ping: (remote: Comlink.Remote<Api>) => Promise<number>, onBeat?: (value: number) => void): void {
     this.stopWatching();
-    let lastAnswer = performance.now();
-    let waiting = false;
+    this.hang = new HangDetector();
+    const generation = this.generation;
     this.heartbeat = setInterval(() => {
-      if (performance.now() - lastAnswer > HANG_MS) {
-        this.fail(`it stopped responding for over ${(HANG_MS / 1000).toFixed(1)} s`);
-        return;
+      const remote = this.remoteApi;
+      if (!remote || generation !== this.generation) return;
+      const verdict = this.hang.tick(performance.now(), this.progress());
+      if (verdict === 'hung') {
+        this.fail(`it stopped responding for over ${DEFAULT_HANG.hangMs / 1000} s`);
+      } else if (verdict === 'ping') {
+        ping(remote)
+          .then((value) => {
+            if (generation !== this.generation) return;
+            this.hang.answered();
+            onBeat?.(value);
+          })
+          .catch(() => {});
       }
-      if (waiting || !this.remoteApi) return;
-      waiting = true;
-      ping(this.remoteApi)
-        .then((value) => {
-          lastAnswer = performance.now();
-          onBeat?.(value);
-        })
-        .catch(() => {})
-        .finally(() => {
-          waiting = false;
-        });
-    }, HEARTBEAT_MS);
+    }, DEFAULT_HANG.intervalMs);
   }
 
   stopWatching(): void {
@@ -111,6 +144,8 @@ export class SupervisedWorker<Api> {
 
   terminate(): void {
     this.stopWatching();
+    this.lifeWatch?.abort();
+    this.lifeWatch = null;
     this.worker?.terminate();
     this.worker = null;
     this.remoteApi = null;

@@ -1,44 +1,50 @@
 /// <reference path="./worklet-globals.d.ts" />
 import type { AudioChunk, CaptureControl, CaptureProcessorOptions } from '../shared/types';
-import { CAPTURE_PROCESSOR } from '../shared/types';
+import { CAPTURE_PROCESSOR, SAMPLE_RATE } from '../shared/types';
 import { downmixInto, StreamingResampler } from './resampler';
 import { AudioRing } from './ring';
 
 /**
  * Real-time code: runs on the audio thread every 128 frames (~2.9 ms at
- * 44.1 kHz). Everything `process()` touches is allocated in the constructor;
- * it never logs, locks or posts per quantum. Its only output is the ring (or,
- * without cross-origin isolation, a batched chunk every `chunkSamples`).
+ * 44.1 kHz). Everything `process()` touches per quantum is allocated in the
+ * constructor; it never logs, locks or posts per quantum. Its only output is
+ * the shared ring, or, without cross-origin isolation, a private ring of the
+ * same size from which a chunk is posted to each worker every `chunkSamples`
+ * (~128 ms; each post allocates the array it transfers, off the per-quantum path).
  */
 class CaptureProcessor extends AudioWorkletProcessor {
-  private readonly resampler = new StreamingResampler(sampleRate, 16000);
+  private readonly resampler = new StreamingResampler(sampleRate, SAMPLE_RATE);
   /** Sized for the largest render quantum browsers use today; grown (rarely) if one is larger. */
   private mono = new Float32Array(1024);
   private resampled = new Float32Array(this.resampler.maxOutputFor(1024));
-  private readonly ring: AudioRing | null;
+  /** The shared ring (isolated), or this thread's own (MessagePort path). */
+  private readonly ring: AudioRing;
+  private readonly shared: boolean;
 
-  // MessagePort fallback: a chunk being filled and the ports it goes to.
+  // MessagePort fallback: the ports chunks go to, and where the next chunk starts.
   private ports: MessagePort[] = [];
-  private readonly chunk: Float32Array;
-  private chunkFill = 0;
+  private readonly chunkSamples: number;
   private chunkStart = 0;
   private stopped = false;
 
   constructor(options: { processorOptions?: unknown }) {
     super(options);
     const opts = options.processorOptions as CaptureProcessorOptions;
-    this.ring = opts.ring ? new AudioRing(opts.ring) : null;
-    this.chunk = new Float32Array(opts.chunkSamples);
+    this.shared = opts.ring !== null;
+    this.ring = opts.ring ? new AudioRing(opts.ring) : AudioRing.create(undefined, false);
+    this.chunkSamples = opts.chunkSamples;
     this.port.onmessage = (event: MessageEvent<CaptureControl>) => {
       const message = event.data;
       if (message.type === 'connect-ports') this.ports = message.ports;
-      else if (message.type === 'replace-port') this.ports[message.index] = message.port;
+      else if (message.type === 'replace-port') this.replacePort(message.index, message.port, message.fromSample);
       else if (message.type === 'stop') this.stop();
     };
   }
 
   process(inputs: Float32Array[][]): boolean {
-    if (this.stopped) return false;
+    // After Stop the processor stays alive (ignoring input) so a worker replaced
+    // while the last words are transcribed can still be sent the audio it needs.
+    if (this.stopped) return true;
     const channels = inputs[0];
     // Chromium hands over empty inputs while the source is starting or gone.
     if (!channels || channels.length === 0) return true;
@@ -48,8 +54,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
     downmixInto(channels, this.mono);
     const produced = this.resampler.process(this.mono, frames, this.resampled);
-    if (this.ring) this.ring.write(this.resampled, 0, produced);
-    else this.appendToChunk(produced);
+    this.ring.write(this.resampled, 0, produced);
+    if (!this.shared && this.ring.writePosition() - this.chunkStart >= this.chunkSamples) this.postChunk();
     return true;
   }
 
@@ -58,29 +64,32 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.resampled = new Float32Array(this.resampler.maxOutputFor(frames));
   }
 
-  private appendToChunk(count: number): void {
-    const size = this.chunk.length;
-    for (let i = 0; i < count; i++) {
-      this.chunk[this.chunkFill++] = this.resampled[i] as number;
-      if (this.chunkFill === size) this.postChunk();
-    }
+  /** Fallback path only: one message per port per ~128 ms, not per quantum. */
+  private postChunk(): void {
+    const end = this.ring.writePosition();
+    if (end <= this.chunkStart) return;
+    for (let i = 0; i < this.ports.length; i++) this.send(i, this.chunkStart, end);
+    this.chunkStart = end;
   }
 
-  /** Fallback path only: one message per ~128 ms, not per quantum. */
-  private postChunk(): void {
-    if (this.chunkFill === 0) return;
-    const ports = this.ports;
-    for (let i = 0; i < ports.length; i++) {
-      const samples = this.chunk.slice(0, this.chunkFill);
-      const message: AudioChunk = { start: this.chunkStart, samples };
-      ports[i]?.postMessage(message, [samples.buffer]);
-    }
-    this.chunkStart += this.chunkFill;
-    this.chunkFill = 0;
+  private send(index: number, from: number, to: number): void {
+    const port = this.ports[index];
+    if (!port || to <= from) return;
+    const samples = new Float32Array(to - from);
+    const { lost } = this.ring.read(from, samples);
+    // Audio the ring no longer holds is not sent: the consumer sees the jump and counts it as lost.
+    const message: AudioChunk = { start: from + lost, samples: lost > 0 ? samples.slice(lost) : samples };
+    port.postMessage(message, [message.samples.buffer]);
+  }
+
+  /** A replaced worker gets the audio from `fromSample` that this ring still holds, then the live chunks. */
+  private replacePort(index: number, port: MessagePort, fromSample: number): void {
+    this.ports[index] = port;
+    this.send(index, Math.max(fromSample, this.ring.oldestAvailable()), this.chunkStart);
   }
 
   private stop(): void {
-    if (!this.ring) this.postChunk();
+    if (!this.shared) this.postChunk();
     this.stopped = true;
     this.port.postMessage({ type: 'stopped' });
   }

@@ -14,10 +14,38 @@ export interface Capture {
   sources: { vad: AudioSourceHandle; stt: AudioSourceHandle };
   track: MediaStreamTrack;
   context: AudioContext;
-  /** Stops the microphone (the browser's recording indicator goes off) and flushes the worklet. */
+  /**
+   * Stops the microphone (the browser's recording indicator goes off) and
+   * flushes the worklet. The worklet stays up, holding the audio, until `close`.
+   */
   stop(): Promise<void>;
-  /** A fresh source handle for a replaced worker (a new port on the MessagePort path; the same ring otherwise). */
-  reconnect(consumer: 'vad' | 'stt'): AudioSourceHandle;
+  /** Releases the audio graph; after this no audio can be replayed to a worker. */
+  close(): Promise<void>;
+  /**
+   * A fresh source handle for a replaced worker: the same ring when isolated;
+   * otherwise a new port that first receives the audio from `fromSample` on.
+   */
+  reconnect(consumer: 'vad' | 'stt', fromSample: number): AudioSourceHandle;
+}
+
+/**
+ * Opens the chosen microphone, or the default one when the chosen one is not
+ * connected (unplugged, or its id renewed by the browser): a remembered choice
+ * must never stop dictation. The caller tells the person by comparing the
+ * track's `deviceId` with the one it asked for.
+ */
+async function openMicrophone(deviceId: string | undefined): Promise<MediaStream> {
+  const constraints = (id?: string): MediaStreamConstraints => ({
+    audio: { deviceId: id ? { exact: id } : undefined, channelCount: { ideal: 1 } },
+  });
+  try {
+    return await navigator.mediaDevices.getUserMedia(constraints(deviceId));
+  } catch (error) {
+    // Chromium throws OverconstrainedError (not a DOMException) for a missing exact device; others NotFoundError.
+    const name = (error as { name?: unknown } | null)?.name;
+    if (!deviceId || (name !== 'OverconstrainedError' && name !== 'NotFoundError')) throw error;
+    return navigator.mediaDevices.getUserMedia(constraints());
+  }
 }
 
 /**
@@ -25,10 +53,13 @@ export interface Capture {
  * worklet writes straight into it; without (no cross-origin isolation) it
  * posts chunks on one MessagePort per worker.
  */
-export async function startCapture(ring: SharedArrayBuffer | null, deviceId?: string): Promise<Capture> {
-  const stream = await navigator.mediaDevices.getUserMedia({
-    audio: { deviceId: deviceId ? { exact: deviceId } : undefined, channelCount: { ideal: 1 } },
-  });
+export async function startCapture(
+  ring: SharedArrayBuffer | null,
+  deviceId: string | undefined,
+  /** The worklet failed (`processorerror`): no more audio will come. */
+  onFailure: (message: string) => void,
+): Promise<Capture> {
+  const stream = await openMicrophone(deviceId);
   const [track] = stream.getAudioTracks();
   if (!track) throw new DOMException('The microphone gave no audio track', 'NotFoundError');
   const context = new AudioContext({ latencyHint: 'interactive' });
@@ -42,6 +73,11 @@ export async function startCapture(ring: SharedArrayBuffer | null, deviceId?: st
       numberOfOutputs: 0,
       channelCountMode: 'max',
       processorOptions,
+    });
+    node.addEventListener('processorerror', (event) => {
+      onFailure(
+        event instanceof ErrorEvent && event.message ? event.message : 'the audio processor stopped with an error',
+      );
     });
     let sources: Capture['sources'];
     if (ring) {
@@ -59,24 +95,35 @@ export async function startCapture(ring: SharedArrayBuffer | null, deviceId?: st
     const stop = async () => {
       const stopped = new Promise<void>((resolve) => {
         node.port.onmessage = () => resolve();
-        setTimeout(resolve, 300); // a closed context never answers
+        setTimeout(resolve, 300); // a closed or failed context never answers
       });
       const message: CaptureControl = { type: 'stop' };
       node.port.postMessage(message);
+      for (const t of stream.getTracks()) t.stop();
       await stopped;
+    };
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
       for (const t of stream.getTracks()) t.stop();
       input.disconnect();
       node.port.close();
-      await context.close();
+      await context.close().catch(() => {});
     };
-    const reconnect = (consumer: 'vad' | 'stt'): AudioSourceHandle => {
+    const reconnect = (consumer: 'vad' | 'stt', fromSample: number): AudioSourceHandle => {
       if (ring) return { kind: 'shared', ring };
       const channel = new MessageChannel();
-      const message: CaptureControl = { type: 'replace-port', index: consumer === 'vad' ? 0 : 1, port: channel.port1 };
+      const message: CaptureControl = {
+        type: 'replace-port',
+        index: consumer === 'vad' ? 0 : 1,
+        port: channel.port1,
+        fromSample,
+      };
       node.port.postMessage(message, [channel.port1]);
       return { kind: 'port', port: channel.port2 };
     };
-    return { sources, track, context, stop, reconnect };
+    return { sources, track, context, stop, close, reconnect };
   } catch (error) {
     for (const t of stream.getTracks()) t.stop();
     await context.close();

@@ -1,34 +1,57 @@
 import type { SegmentEvent } from '../shared/types';
 
+type EndEvent = Extract<SegmentEvent, { type: 'end' }>;
+
+/** A range of audio that will get no text. */
+export interface OwedRange {
+  id: number;
+  startSample: number;
+  endSample: number;
+}
+
 /**
- * The main thread's record of which segments still owe a final. When the STT
- * worker is replaced, these are replayed to the new one so no words are lost;
- * when the VAD worker is replaced, the open segment is where it resumes.
+ * The main thread's record of every segment event it passed to the STT
+ * worker, and of which segments have their final. Because the main thread is
+ * the only way segment events reach the STT worker, this record is exact:
+ *  - a replaced STT worker is given every segment still owed a final, and
+ *    the open one, so no sentence is lost;
+ *  - a replaced VAD worker resumes at the open segment (cancelled, and found
+ *    again under a new id) or after the last ended one, never earlier, so no
+ *    sentence is transcribed twice.
+ * Events are idempotent: replays and late duplicates change nothing.
  */
 export class SegmentLedger {
   private open: { id: number; startSample: number } | null = null;
   /** Ended segments without a final yet, in order. */
-  private readonly owed = new Map<number, Extract<SegmentEvent, { type: 'end' }>>();
+  private readonly owed = new Map<number, EndEvent>();
+  /** Segments whose final (or gap) has arrived, or that were cancelled: never owed again. */
+  private readonly settled = new Set<number>();
   private lastId = 0;
-  /** End of the newest ended segment: a replaced VAD need not look before it. */
+  /** End of the newest ended segment: no later segment may start before it. */
   private lastEnd = 0;
 
   record(event: SegmentEvent): void {
     if (event.type === 'pause') return; // a hint to the STT, not a change of state
     this.lastId = Math.max(this.lastId, event.id);
     if (event.type === 'start') {
-      this.open = { id: event.id, startSample: event.startSample };
+      if (!this.settled.has(event.id) && !this.owed.has(event.id)) {
+        this.open = { id: event.id, startSample: event.startSample };
+      }
     } else if (event.type === 'end') {
-      this.owed.set(event.id, event);
       this.lastEnd = Math.max(this.lastEnd, event.endSample);
       if (this.open?.id === event.id) this.open = null;
-    } else if (this.open?.id === event.id) {
-      this.open = null;
+      if (!this.settled.has(event.id)) this.owed.set(event.id, event);
+    } else {
+      this.settled.add(event.id);
+      if (this.open?.id === event.id) this.open = null;
     }
   }
 
+  /** A final or a gap arrived for `id`; one that arrives before its end is remembered, so the end owes nothing. */
   finalReceived(id: number): void {
     this.owed.delete(id);
+    this.settled.add(id);
+    if (this.open?.id === id) this.open = null;
   }
 
   /** Events a fresh STT worker needs to finish everything still owed, oldest first. */
@@ -38,28 +61,70 @@ export class SegmentLedger {
     return events;
   }
 
-  /** Where a fresh VAD worker should start reading, and the ids it must not reuse. */
-  vadResumePoint(fallback: number): { fromSample: number; firstId: number; cancel: number | null } {
+  /** The oldest sample a fresh STT worker will read, or null when it owes nothing. */
+  oldestNeeded(): number | null {
+    const starts = [...this.owed.values()].map((e) => e.startSample);
+    if (this.open) starts.push(this.open.startSample);
+    return starts.length > 0 ? Math.min(...starts) : null;
+  }
+
+  /**
+   * Where a fresh VAD worker should start reading, the first id it may use,
+   * the open segment to cancel (it is found again from its start), and the
+   * floor before which it must not start a segment.
+   */
+  vadResumePoint(fallback: number): {
+    fromSample: number;
+    firstId: number;
+    cancel: number | null;
+    floorSample: number;
+  } {
     return {
       fromSample: this.open ? this.open.startSample : Math.max(this.lastEnd, fallback),
       firstId: this.lastId + 1,
       cancel: this.open?.id ?? null,
+      floorSample: this.lastEnd,
     };
   }
 
-  /** Called when the VAD's open segment is abandoned (the worker that owned it died). */
-  cancelOpen(): void {
-    this.open = null;
+  /** True when every segment that started has its final. */
+  get settledAll(): boolean {
+    return this.open === null && this.owed.size === 0;
   }
 
   get pendingFinals(): number {
     return this.owed.size;
   }
 
+  /**
+   * Gives up on everything still owed (Stop ran out of time, or a worker could
+   * not be restarted): returns the ranges, oldest first, and marks them
+   * settled. An open segment is closed at `openEnd`.
+   */
+  abandon(openEnd: number): OwedRange[] {
+    const ranges: OwedRange[] = [...this.owed.values()].map((e) => ({
+      id: e.id,
+      startSample: e.startSample,
+      endSample: e.endSample,
+    }));
+    if (this.open) {
+      ranges.push({
+        id: this.open.id,
+        startSample: this.open.startSample,
+        endSample: Math.max(openEnd, this.open.startSample),
+      });
+    }
+    for (const range of ranges) this.settled.add(range.id);
+    this.owed.clear();
+    this.open = null;
+    return ranges;
+  }
+
   /** A new dictation: its samples and segment ids are numbered afresh. */
   clear(): void {
     this.open = null;
     this.owed.clear();
+    this.settled.clear();
     this.lastId = 0;
     this.lastEnd = 0;
   }

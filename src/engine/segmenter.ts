@@ -74,16 +74,26 @@ export class Segmenter {
   /** Frames of the current segment, for choosing a split point. */
   private frames: FrameRecord[] = [];
 
-  /** `firstId` lets a replacement VAD continue the numbering of the one it replaces. */
-  constructor(options: Partial<SegmenterOptions> = {}, firstId = 1) {
+  /**
+   * A replacement VAD continues the numbering of the one it replaces
+   * (`firstId`), and starts no segment before `floorSample`, the end of the
+   * last segment its predecessor ended: the pre-roll must not repeat words.
+   */
+  constructor(options: Partial<SegmenterOptions> = {}, firstId = 1, floorSample = 0) {
     this.o = { ...DEFAULT_SEGMENTER_OPTIONS, ...options };
     this.nextId = firstId;
+    this.floor = floorSample;
     const perMs = this.o.sampleRate / 1000;
     this.ms = (ms) => Math.round(ms * perMs);
   }
 
   get speaking(): boolean {
     return this.state === 'speaking';
+  }
+
+  /** The id of the segment in progress, or 0. */
+  get currentId(): number {
+    return this.state === 'speaking' ? this.id : 0;
   }
 
   /**
@@ -96,11 +106,6 @@ export class Segmenter {
     const endSample = this.lastSpeechEnd + this.ms(this.o.postPadMs);
     if (this.position < endSample || this.silentFrames === 0) return null;
     return { id: this.id, startSample: this.segmentStart, endSample };
-  }
-
-  /** The id of the segment in progress, or 0. */
-  get currentId(): number {
-    return this.state === 'speaking' ? this.id : 0;
   }
 
   /**

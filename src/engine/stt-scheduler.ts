@@ -20,7 +20,12 @@ export interface TranscribeOutcome {
   inferenceMs: number;
   lostSamples: number;
   aborted: boolean;
+  /** The decode threw: its empty text says nothing about the audio. */
+  failed?: boolean;
 }
+
+/** A final decode that throws is tried this many times in all before its segment is marked as a gap. */
+export const FINAL_ATTEMPTS = 2;
 
 export interface SchedulerDeps {
   now(): number;
@@ -29,7 +34,10 @@ export interface SchedulerDeps {
   emit(result: TranscriptionResult): void;
   /** Called when a partial decode was abandoned for a final. */
   onPartialAbandoned?(): void;
-  /** A decode threw. The loop carries on; a failed final is emitted with no text so nothing waits for it. */
+  /**
+   * A decode threw. The loop carries on: a failed final is retried, then
+   * emitted as a gap (never as empty text), so nothing waits for it forever.
+   */
   onError?(error: unknown, request: TranscribeRequest): void;
 }
 
@@ -71,6 +79,8 @@ export class TranscriptionScheduler {
   private readonly finals: Final[] = [];
   /** Ends already accepted: a replay after a worker restart can race the live event. */
   private readonly ended = new Set<number>();
+  /** Segments that will never end (their VAD was replaced): a late 'start' must not reopen them. */
+  private readonly cancelled = new Set<number>();
   private active: { id: number; start: number } | null = null;
   /** The range the open segment will have if the current pause lasts: decoded early, during the hangover. */
   private speculative: Final | null = null;
@@ -90,16 +100,20 @@ export class TranscriptionScheduler {
 
   segment(event: SegmentEvent): void {
     if (event.type === 'start') {
+      // Replays and live events can overlap: a segment already ended or cancelled stays so.
+      if (this.ended.has(event.id) || this.cancelled.has(event.id) || this.active?.id === event.id) return;
       this.active = { id: event.id, start: event.startSample };
       this.nextPartialAt = 0;
       this.lastPartialEnd = event.startSample;
     } else if (event.type === 'cancel') {
+      this.cancelled.add(event.id);
       if (this.active?.id === event.id) this.active = null;
+      if (this.speculative?.id === event.id) this.speculative = null;
     } else if (event.type === 'pause') {
       if (this.active?.id !== event.id) return;
       this.speculative = { id: event.id, start: event.startSample, end: event.endSample };
     } else {
-      if (this.ended.has(event.id)) return;
+      if (this.ended.has(event.id) || this.cancelled.has(event.id)) return;
       this.ended.add(event.id);
       this.finals.push({ id: event.id, start: event.startSample, end: event.endSample });
       if (this.active?.id === event.id) this.active = null;
@@ -190,13 +204,13 @@ export class TranscriptionScheduler {
     return this.nextPartialAt - this.deps.now();
   }
 
-  /** Runs one decode; a throw is reported and becomes an empty, aborted outcome. */
+  /** Runs one decode; a throw is reported and becomes a failed outcome. */
   private async attempt(request: TranscribeRequest): Promise<TranscribeOutcome> {
     try {
       return await this.deps.transcribe(request);
     } catch (error) {
       this.deps.onError?.(error, request);
-      return { text: '', inferenceMs: 0, lostSamples: 0, aborted: request.kind === 'partial' };
+      return { text: '', inferenceMs: 0, lostSamples: 0, aborted: false, failed: true };
     }
   }
 
@@ -212,22 +226,36 @@ export class TranscriptionScheduler {
       shouldContinue: () =>
         this.speculative === null && (this.active?.id === range.id || this.finals.some((f) => rangeKey(f) === key)),
     });
-    if (!outcome.aborted) this.early = { key, outcome };
+    // A failed early decode is dropped: the final decodes the range itself.
+    if (!outcome.aborted && !outcome.failed) this.early = { key, outcome };
   }
 
   private async runFinal(final: Final): Promise<void> {
     const early = this.early;
     this.early = null;
-    const outcome =
-      early && early.key === rangeKey(final)
-        ? early.outcome
-        : await this.attempt({
-            kind: 'final',
-            segmentId: final.id,
-            startSample: final.start,
-            endSample: final.end,
-            shouldContinue: () => true,
-          });
+    let outcome: TranscribeOutcome | null = early && early.key === rangeKey(final) ? early.outcome : null;
+    for (let attempt = 0; !outcome && attempt < FINAL_ATTEMPTS; attempt++) {
+      const tried = await this.attempt({
+        kind: 'final',
+        segmentId: final.id,
+        startSample: final.start,
+        endSample: final.end,
+        shouldContinue: () => true,
+      });
+      if (!tried.failed) outcome = tried;
+    }
+    if (!outcome) {
+      this.deps.emit({
+        kind: 'gap',
+        segmentId: final.id,
+        text: '',
+        startSample: final.start,
+        endSample: final.end,
+        inferenceMs: 0,
+        lostSamples: 0,
+      });
+      return;
+    }
     this.deps.emit({
       kind: 'final',
       segmentId: final.id,
@@ -253,8 +281,8 @@ export class TranscriptionScheduler {
     });
     this.lastPartialEnd = end;
     this.nextPartialAt = this.deps.now() + nextPartialDelay(outcome.inferenceMs, this.cadence);
-    if (outcome.aborted) {
-      this.deps.onPartialAbandoned?.();
+    if (outcome.aborted || outcome.failed) {
+      if (outcome.aborted) this.deps.onPartialAbandoned?.();
       return;
     }
     if (this.active?.id !== active.id) return; // the segment ended meanwhile; its final follows

@@ -23,7 +23,13 @@ export class RingTranscriber {
     if (usable.length < 1600) return { text: '', inferenceMs: 0, lostSamples: lost, aborted: false };
 
     const t0 = performance.now();
-    const result = await this.model.decode(usable, { shouldContinue: request.shouldContinue });
+    // Asked once per model step: each ask is also a sign of life for the supervisor.
+    const shouldContinue = () => {
+      this.stats.add(Stat.SttProgress, 1);
+      return request.shouldContinue();
+    };
+    this.stats.add(Stat.SttProgress, 1);
+    const result = await this.model.decode(usable, { shouldContinue });
     const inferenceMs = performance.now() - t0;
     if (!result.aborted) {
       this.stats.set(Stat.SttLastInferenceMs, inferenceMs);

@@ -10,6 +10,8 @@ export interface VadStreamOptions {
   fromSample?: number;
   /** First segment id (default 1). */
   firstId?: number;
+  /** No segment starts before this sample (the end of the last segment already transcribed). */
+  floorSample?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export class VadStream {
     private readonly onSpeaking: (speaking: boolean) => void,
     options: VadStreamOptions = {},
   ) {
-    this.segmenter = new Segmenter(options.segmenter, options.firstId);
+    this.segmenter = new Segmenter(options.segmenter, options.firstId, options.floorSample);
     // A replacement worker resumes where its predecessor left off, as far as the ring still holds it.
     this.position = Math.max(
       ring.oldestAvailable(),
@@ -71,6 +73,7 @@ export class VadStream {
 
   private async processFrame(): Promise<void> {
     const { lost } = this.ring.read(this.position, this.frame);
+    this.stats.add(Stat.VadProgress, 1);
     if (lost > 0) this.stats.add(Stat.DroppedSamples, lost);
     const t0 = performance.now();
     const probability = await this.vad.probability(this.frame);

@@ -27,6 +27,10 @@ export enum Stat {
   /** Samples between the ring's write position and the end of the audio the STT last read. */
   SttLagSamples = 11,
   Speaking = 12,
+  /** Bumped by the VAD worker per frame: a busy worker proves it is alive (shared path only). */
+  VadProgress = 13,
+  /** Bumped by the STT worker per model step (encoder, each decoder token). */
+  SttProgress = 14,
 }
 export const STAT_COUNT = 16;
 

@@ -4,6 +4,12 @@
  * and the payloads they exchange are declared here.
  */
 
+/** The rate every thread after the worklet works at: what Silero and Moonshine expect. */
+export const SAMPLE_RATE = 16000;
+
+/** The two long-lived model workers. Ids for logic; display text lives in the UI. */
+export type WorkerId = 'vad' | 'stt';
+
 /** Where a consumer finds the 16 kHz audio. */
 export type AudioSourceHandle =
   /** Cross-origin isolated: the worklet writes straight into this shared ring. */
@@ -32,8 +38,12 @@ export interface CaptureProcessorOptions {
 /** Messages the main thread sends to the worklet over `node.port`. */
 export type CaptureControl =
   | { type: 'connect-ports'; ports: MessagePort[] }
-  /** A consumer was replaced (its worker restarted): send its chunks here from now on. */
-  | { type: 'replace-port'; index: number; port: MessagePort }
+  /**
+   * A consumer was replaced (its worker restarted): send its chunks here from
+   * now on, starting with the audio from `fromSample` that the worklet still
+   * holds, so the replacement can finish what its predecessor had not.
+   */
+  | { type: 'replace-port'; index: number; port: MessagePort; fromSample: number }
   | { type: 'stop' };
 
 /** A speech segment found by the VAD, addressed by absolute sample index. */
@@ -59,13 +69,9 @@ export type SegmentEvent =
   /** The segment will never end (its VAD worker was replaced); it is re-detected under a new id. */
   | { type: 'cancel'; id: number };
 
-/** The STT worker's side of the VAD → STT port. */
-export interface SegmentSink {
-  segment(event: SegmentEvent): void;
-}
-
 export interface TranscriptionResult {
-  kind: 'partial' | 'final';
+  /** 'gap': the segment's audio could not be transcribed (failed decodes, or Stop ran out of time). */
+  kind: 'partial' | 'final' | 'gap';
   segmentId: number;
   text: string;
   startSample: number;
@@ -106,7 +112,14 @@ export interface ModelUrls {
   ort: string;
 }
 
-/** VAD worker → main: what the status line needs. */
-export type VadStatusEvent = { type: 'speech'; speaking: boolean } | { type: 'segment'; event: SegmentEvent };
+/**
+ * VAD worker → main. Segment events go to the STT worker through the main
+ * thread, which records them first: one ordered path, so the record of what
+ * the STT was told is exact when either worker has to be replaced. `seq`
+ * numbers every event of one VAD worker, so Stop can wait for the last one.
+ */
+export type VadStatusEvent =
+  | { type: 'speech'; speaking: boolean; seq: number }
+  | { type: 'segment'; event: SegmentEvent; seq: number };
 
 export type ProgressCallback = (progress: LoadProgress) => void;

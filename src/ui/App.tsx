@@ -32,7 +32,7 @@ export function App({ controller }: { controller: DictationController }) {
         </div>
       )}
       <section class="controls">
-        <RecordButton onToggle={() => void controller.toggle()} />
+        <RecordButton onToggle={() => void controller.toggle()} onRetry={() => void controller.retry()} />
         <LevelMeter />
         <StatusLine />
         <MicrophonePicker controller={controller} />

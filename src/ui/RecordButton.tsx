@@ -1,7 +1,16 @@
-import { loadFraction, phase } from '../app/state';
+import { canRetry, loadFraction, phase } from '../app/state';
 
-export function RecordButton({ onToggle }: { onToggle: () => void }) {
+export function RecordButton({ onToggle, onRetry }: { onToggle: () => void; onRetry: () => void }) {
   const p = phase.value;
+  if (p === 'failed' && canRetry.value) {
+    return (
+      <div class="record">
+        <button type="button" class="record-button" onClick={onRetry}>
+          Retry
+        </button>
+      </div>
+    );
+  }
   const listening = p === 'listening';
   const busy = p !== 'ready' && p !== 'listening';
   return (

@@ -12,9 +12,9 @@ import type {
   ModelUrls,
   ProgressCallback,
   SegmentEvent,
-  SegmentSink,
   TranscriptionResult,
 } from '../shared/types';
+import { holdLifeLock } from './life-lock';
 import { type LoadedStt, loadStt } from './stt-loader';
 import { surfaceUnhandledRejections } from './surface-errors';
 
@@ -22,7 +22,9 @@ import { surfaceUnhandledRejections } from './surface-errors';
 let loaded: LoadedStt | null = null;
 let stats = new PipelineStats(createStatsBuffer(false));
 let clipCancelled = false;
-let session: { source: AudioSource; scheduler: TranscriptionScheduler; ports: MessagePort[] } | null = null;
+/** A file's recent audio (absolute 16 kHz sample `start` on): a segment may begin in an earlier chunk. */
+let clipAudio: { start: number; samples: Float32Array } | null = null;
+let session: { source: AudioSource; scheduler: TranscriptionScheduler } | null = null;
 
 /** Finals can name audio the VAD has seen a moment before this worker's port copy arrived. */
 async function waitForAudio(source: AudioSource, end: number, timeoutMs = 500): Promise<void> {
@@ -51,13 +53,15 @@ const api = {
     return loaded.decision;
   },
 
-  /** Starts transcribing segments that the VAD announces on `segmentPort`. */
+  /**
+   * Starts transcribing. Segment events arrive through `segment()`, from the
+   * main thread, in the order it recorded them; `replay` holds what a
+   * replaced worker still owed (finals first, then the open segment).
+   */
   start(
     handle: AudioSourceHandle,
-    segmentPort: MessagePort,
     onResult: (result: TranscriptionResult) => void,
     onError: (message: string) => void,
-    /** Segments a replaced worker still owed (finals first, then the open one). */
     replay: SegmentEvent[] = [],
   ): void {
     if (!loaded) throw new Error('Speech model is not loaded yet');
@@ -72,7 +76,7 @@ const api = {
         return transcriber.transcribe(request);
       },
       emit: (result) => {
-        stats.add(result.kind === 'final' ? Stat.FinalsEmitted : Stat.PartialsEmitted, 1);
+        stats.add(result.kind === 'partial' ? Stat.PartialsEmitted : Stat.FinalsEmitted, 1);
         onResult(result);
       },
       onPartialAbandoned: () => stats.add(Stat.PartialsAbandoned, 1),
@@ -84,49 +88,61 @@ const api = {
         ),
     });
     for (const event of replay) scheduler.segment(event);
-    const sink: SegmentSink = { segment: (event) => scheduler.segment(event) };
-    Comlink.expose(sink, segmentPort);
     scheduler.start();
-    session = { source, scheduler, ports: [segmentPort] };
+    session = { source, scheduler };
   },
 
-  /** The VAD worker was replaced: listen for segments on its new port. */
-  connectSegments(port: MessagePort): void {
-    if (!session) return;
-    const scheduler = session.scheduler;
-    const sink: SegmentSink = { segment: (event) => scheduler.segment(event) };
-    Comlink.expose(sink, port);
-    session.ports.push(port);
-  },
-
-  /** A segment event from the main thread (a cancellation after a VAD restart). */
+  /** A segment event, passed on by the main thread. */
   segment(event: SegmentEvent): void {
     session?.scheduler.segment(event);
   },
 
   /**
-   * Transcribes the speech segments of a whole clip (a file), in order.
-   * `onSegment` receives each result as it is ready; `cancelClip` stops early.
+   * Transcribes a file's speech segments, one chunk of 16 kHz audio at a time,
+   * in order. `samples` starts at absolute sample `start` and follows the
+   * previous chunk; `segments` are those the voice detector ended up to this
+   * chunk's end, and may begin in audio sent before, as far back as
+   * `keepFrom` of the previous call. Audio from `keepFrom` on is kept for the
+   * next call. `onSegment` receives each result as it is ready; `cancelClip`
+   * stops early.
    */
   async transcribeSegments(
     samples: Float32Array,
+    start: number,
     segments: { id: number; startSample: number; endSample: number }[],
     onSegment: (result: { id: number; text: string; startSample: number; endSample: number }) => void,
+    options: { first: boolean; last: boolean; keepFrom: number },
   ): Promise<void> {
     if (!loaded) throw new Error('Speech model is not loaded yet');
     if (session) throw new Error('Busy dictating');
-    clipCancelled = false;
+    if (options.first) {
+      // Only a new file clears a cancellation: one sent before a later chunk arrives still counts.
+      clipCancelled = false;
+      clipAudio = null;
+    }
+    const held = clipAudio ?? { start, samples: new Float32Array(0) };
+    if (held.start + held.samples.length !== start) throw new Error('File chunks arrived out of order');
+    const audio = new Float32Array(held.samples.length + samples.length);
+    audio.set(held.samples);
+    audio.set(samples, held.samples.length);
+    const end = held.start + audio.length;
     for (const segment of segments) {
       if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
-      const audio = samples.slice(segment.startSample, segment.endSample);
-      const result = await loaded.model.decode(audio, { shouldContinue: () => !clipCancelled });
+      if (segment.startSample < held.start || segment.endSample > end) {
+        throw new Error(`Segment ${segment.id} lies outside the audio held (${held.start}–${end})`);
+      }
+      const range = audio.slice(segment.startSample - held.start, segment.endSample - held.start);
+      const result = await loaded.model.decode(range, { shouldContinue: () => !clipCancelled });
       if (result.aborted) throw new DOMException('Cancelled', 'AbortError');
       onSegment({ ...segment, text: detokenize(result.tokens) });
     }
+    const keepFrom = Math.min(Math.max(options.keepFrom, held.start), end);
+    clipAudio = options.last ? null : { start: keepFrom, samples: audio.slice(keepFrom - held.start) };
   },
 
   cancelClip(): void {
     clipCancelled = true;
+    clipAudio = null;
   },
 
   /** Heartbeat. */
@@ -134,16 +150,12 @@ const api = {
     return 0;
   },
 
-  /** Resolves when every segment the VAD has ended so far has its final text. */
-  async finish(): Promise<void> {
-    await session?.scheduler.idle();
-  },
+  holdLifeLock,
 
   stop(): void {
     if (!session) return;
     session.scheduler.stop();
     session.source.close();
-    for (const port of session.ports) port.close();
     session = null;
   },
 

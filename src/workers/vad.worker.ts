@@ -11,10 +11,10 @@ import type {
   DetectedSegmentEvent,
   ModelUrls,
   ProgressCallback,
-  SegmentSink,
   VadStatusEvent,
 } from '../shared/types';
 import { fetchWithProgress } from './fetch-progress';
+import { holdLifeLock } from './life-lock';
 import { createSession, loadOrt } from './ort-runtime';
 import { surfaceUnhandledRejections } from './surface-errors';
 
@@ -24,12 +24,15 @@ const POLL_MS = 16;
 
 let vad: SileroVad | null = null;
 let clipCancelled = false;
+/** A file being segmented chunk by chunk: the segmenter's state carries across chunks. */
+let clip: { segmenter: Segmenter; next: number; ragged: boolean } | null = null;
 let stats = new PipelineStats(createStatsBuffer(false));
+/** Numbers every event this worker sends (see `VadStatusEvent`). */
+let seq = 0;
 let session: {
   source: AudioSource;
   stream: VadStream;
   timer: ReturnType<typeof setInterval>;
-  sink: Comlink.Remote<SegmentSink>;
 } | null = null;
 
 const api = {
@@ -45,48 +48,43 @@ const api = {
   },
 
   /**
-   * Starts detecting speech. A replacement worker passes `resume` to carry on
-   * from its predecessor's position and segment numbering.
+   * Starts detecting speech. Every event goes to `onStatus`, numbered; the
+   * main thread records segment events and passes them on to the STT worker.
+   * A replacement worker passes `resume` to carry on from its predecessor's
+   * position, segment numbering and floor.
    */
   start(
     handle: AudioSourceHandle,
-    sttPort: MessagePort,
     onStatus: (event: VadStatusEvent) => void,
-    resume?: { fromSample: number; firstId: number },
+    resume?: { fromSample: number; firstId: number; floorSample: number },
   ): void {
     if (!vad) throw new Error('Voice detector is not loaded yet');
     api.stop();
     const source = openAudioSource(handle, (gap) => stats.add(Stat.DroppedSamples, gap));
-    const sink = Comlink.wrap<SegmentSink>(sttPort);
     const stream = new VadStream(
       source.ring,
       vad,
       stats,
-      (event) => {
-        void session?.sink.segment(event);
-        onStatus({ type: 'segment', event });
-      },
-      (speaking) => onStatus({ type: 'speech', speaking }),
+      (event) => onStatus({ type: 'segment', event, seq: ++seq }),
+      (speaking) => onStatus({ type: 'speech', speaking, seq: ++seq }),
       resume ?? {},
     );
     const timer = setInterval(() => {
       stream.pump().catch(reportAndStop);
     }, POLL_MS);
-    session = { source, stream, timer, sink };
+    session = { source, stream, timer };
   },
 
-  /** Processes the audio already captured and closes any open segment. */
-  async finish(): Promise<void> {
-    if (!session) return;
+  /**
+   * Processes the audio already captured and closes any open segment.
+   * Resolves with the number of the last event sent, so the caller can wait
+   * until it has seen every one.
+   */
+  async finish(): Promise<number> {
+    if (!session) return seq;
     clearInterval(session.timer);
     await session.stream.finish();
-  },
-
-  /** The STT worker was replaced: send segments to its new port. */
-  connectStt(port: MessagePort): void {
-    if (!session) return;
-    session.sink[Comlink.releaseProxy]();
-    session.sink = Comlink.wrap<SegmentSink>(port);
+    return seq;
   },
 
   /** Heartbeat; answers with the read position so a replacement knows where to resume. */
@@ -94,11 +92,12 @@ const api = {
     return session?.stream.readPosition ?? -1;
   },
 
+  holdLifeLock,
+
   stop(): void {
     if (!session) return;
     clearInterval(session.timer);
     session.source.close();
-    session.sink[Comlink.releaseProxy]();
     session = null;
   },
 
@@ -107,38 +106,52 @@ const api = {
   },
 
   /**
-   * Finds the speech in a whole clip (a transcribed file), as fast as the model
-   * runs. Reports progress as a fraction; `cancelClip` stops it early.
+   * Finds the speech in a file, one chunk of 16 kHz audio at a time, as fast
+   * as the model runs. Chunks must follow each other (`start` is the absolute
+   * sample of `samples[0]`); the first resets the state, and `last` ends any
+   * open segment. Every chunk but the last must be whole 512-sample frames.
+   * Returns the chunk's events and hands the audio back (transferred) for the
+   * speech recogniser. `cancelClip` stops it early.
    */
-  async segmentClip(samples: Float32Array, onProgress: (fraction: number) => void): Promise<DetectedSegmentEvent[]> {
+  async segmentClip(
+    samples: Float32Array,
+    start: number,
+    options: { first: boolean; last: boolean },
+  ): Promise<{ events: DetectedSegmentEvent[]; samples: Float32Array }> {
     if (!vad) throw new Error('Voice detector is not loaded yet');
     if (session) throw new Error('Busy dictating');
-    clipCancelled = false;
-    const segmenter = new Segmenter();
+    if (options.first) {
+      // Only a new file clears a cancellation: one sent before a later chunk arrives still counts.
+      clipCancelled = false;
+      clip = { segmenter: new Segmenter(), next: start, ragged: false };
+      vad.reset();
+    }
+    const state = clip;
+    if (!state || state.next !== start) throw new Error('File chunks arrived out of order');
+    if (state.ragged && samples.length > 0) throw new Error('Only the last file chunk may end in a partial frame');
     const events: DetectedSegmentEvent[] = [];
     const frame = new Float32Array(VAD_FRAME_SAMPLES);
-    vad.reset();
-    let reported = 0;
     const breathe = periodicYield();
     for (let at = 0; at + VAD_FRAME_SAMPLES <= samples.length; at += VAD_FRAME_SAMPLES) {
       await breathe();
       if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
       frame.set(samples.subarray(at, at + VAD_FRAME_SAMPLES));
       const probability = await vad.probability(frame);
-      events.push(...segmenter.push(at, probability, frameRms(frame)));
-      if (at - reported > 16000 * 10) {
-        reported = at;
-        onProgress(at / samples.length);
-      }
+      events.push(...state.segmenter.push(start + at, probability, frameRms(frame)));
     }
-    events.push(...segmenter.flush());
-    vad.reset();
-    onProgress(1);
-    return events;
+    state.next = start + samples.length;
+    state.ragged = samples.length % VAD_FRAME_SAMPLES !== 0;
+    if (options.last) {
+      events.push(...state.segmenter.flush());
+      vad.reset();
+      clip = null;
+    }
+    return Comlink.transfer({ events, samples }, [samples.buffer]);
   },
 
   cancelClip(): void {
     clipCancelled = true;
+    clip = null;
   },
 
   /** Milliseconds Silero takes per 512-sample frame of `samples` (benchmarks). */

@@ -26,7 +26,7 @@ describe('SegmentLedger', () => {
     const ledger = new SegmentLedger();
     expect(ledger.replay()).toEqual([]);
     expect(ledger.pendingFinals).toBe(0);
-    expect(ledger.vadResumePoint(1234)).toEqual({ fromSample: 1234, firstId: 1, cancel: null });
+    expect(ledger.vadResumePoint(1234)).toEqual({ fromSample: 1234, firstId: 1, cancel: null, floorSample: 0 });
   });
 
   it('an open segment is replayed as its start and is where a new VAD resumes', () => {
@@ -34,8 +34,8 @@ describe('SegmentLedger', () => {
     expect(ledger.replay()).toEqual([start(1, 16_000)]);
     expect(ledger.pendingFinals).toBe(0);
     // The open segment's start wins over any fallback, before or after it.
-    expect(ledger.vadResumePoint(99_999)).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1 });
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1 });
+    expect(ledger.vadResumePoint(99_999)).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1, floorSample: 0 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1, floorSample: 0 });
   });
 
   it('an ended segment is owed a final until it arrives', () => {
@@ -43,14 +43,14 @@ describe('SegmentLedger', () => {
     expect(ledger.replay()).toEqual([end(1, 100, 900)]);
     expect(ledger.pendingFinals).toBe(1);
     // Nothing open: resume after the last end, or later if the VAD had read further.
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 900, firstId: 2, cancel: null });
-    expect(ledger.vadResumePoint(5000)).toEqual({ fromSample: 5000, firstId: 2, cancel: null });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
+    expect(ledger.vadResumePoint(5000)).toEqual({ fromSample: 5000, firstId: 2, cancel: null, floorSample: 900 });
 
     ledger.finalReceived(1);
     expect(ledger.replay()).toEqual([]);
     expect(ledger.pendingFinals).toBe(0);
     // The final does not move the resume point back.
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 900, firstId: 2, cancel: null });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
   });
 
   it('replays owed ends oldest first, then the open start last', () => {
@@ -66,7 +66,7 @@ describe('SegmentLedger', () => {
     ledger.finalReceived(2);
     expect(ledger.replay()).toEqual([end(1, 0, 100, 'split'), end(3, 300, 400), start(4, 500)]);
     expect(ledger.pendingFinals).toBe(2);
-    expect(ledger.vadResumePoint(450)).toEqual({ fromSample: 500, firstId: 5, cancel: 4 });
+    expect(ledger.vadResumePoint(450)).toEqual({ fromSample: 500, firstId: 5, cancel: 4, floorSample: 400 });
   });
 
   it('keeps owed ends in the order they ended even when their finals arrive out of order', () => {
@@ -91,13 +91,13 @@ describe('SegmentLedger', () => {
   it('a cancel closes the open segment without owing a final, and its id is never reused', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50), cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
-    expect(ledger.vadResumePoint(70)).toEqual({ fromSample: 70, firstId: 3, cancel: null });
+    expect(ledger.vadResumePoint(70)).toEqual({ fromSample: 70, firstId: 3, cancel: null, floorSample: 10 });
   });
 
   it('a cancel or end for another id leaves the open segment open', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(5, 50), cancel(4), end(1, 0, 10));
     expect(ledger.replay()).toEqual([end(1, 0, 10), start(5, 50)]);
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 6, cancel: 5 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 6, cancel: 5, floorSample: 10 });
   });
 
   it("ignores 'pause' hints: the paused segment stays open and nothing is owed", () => {
@@ -105,10 +105,10 @@ describe('SegmentLedger', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50), pause);
     expect(ledger.replay()).toEqual([end(1, 0, 10), start(2, 50)]);
     expect(ledger.pendingFinals).toBe(1);
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
     // Even a stray one for an id never started.
     ledger.record({ type: 'pause', id: 9, startSample: 0, endSample: 5000 });
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
   });
 
   it('firstId follows the highest id seen, whatever the event', () => {
@@ -118,28 +118,28 @@ describe('SegmentLedger', () => {
     expect(ledgerOf(start(7, 0), cancel(7), start(8, 0), end(8, 0, 5)).vadResumePoint(0).firstId).toBe(9);
   });
 
-  it('cancelOpen drops the open segment but keeps what is owed and the id sequence', () => {
+  it('a cancel drops the open segment but keeps what is owed and the id sequence', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50));
     const before = ledger.vadResumePoint(0);
-    expect(before).toEqual({ fromSample: 50, firstId: 3, cancel: 2 });
-    ledger.cancelOpen();
+    expect(before).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
+    ledger.record(cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
     expect(ledger.pendingFinals).toBe(1);
-    expect(ledger.vadResumePoint(30)).toEqual({ fromSample: 30, firstId: 3, cancel: null });
+    expect(ledger.vadResumePoint(30)).toEqual({ fromSample: 30, firstId: 3, cancel: null, floorSample: 10 });
     // Idempotent.
-    ledger.cancelOpen();
+    ledger.record(cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
   });
 
   it('the replacement VAD re-detects the cancelled segment under the next id (as the pipeline does)', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50));
     const resume = ledger.vadResumePoint(80);
-    ledger.cancelOpen();
+    ledger.record(cancel(2));
     ledger.record(start(resume.firstId, resume.fromSample));
     ledger.record(end(resume.firstId, resume.fromSample, 200));
     ledger.finalReceived(1);
     expect(ledger.replay()).toEqual([end(3, 50, 200)]);
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 200, firstId: 4, cancel: null });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 200, firstId: 4, cancel: null, floorSample: 200 });
   });
 
   it('clear forgets everything owed and the open segment', () => {
@@ -258,7 +258,7 @@ describe('SegmentLedger: properties', () => {
               }
               break;
             case 'cancelOpen':
-              ledger.cancelOpen();
+              if (open) ledger.record(cancel(open.id));
               open = null;
               break;
             case 'final': {
@@ -318,6 +318,7 @@ describe('SegmentLedger: properties', () => {
               fromSample: open ? open.startSample : Math.max(lastEnd, fallback),
               firstId: highestId + 1,
               cancel: open ? open.id : null,
+              floorSample: lastEnd,
             });
           } else {
             // What clear() does to the remembered last end and highest id is
@@ -342,6 +343,49 @@ describe('a new dictation', () => {
     ledger.record({ type: 'end', id: 7, startSample: 900_000, endSample: 950_000, reason: 'silence' });
     ledger.clear();
     // On the MessagePort path the next dictation counts samples from 0 again.
-    expect(ledger.vadResumePoint(1_000)).toEqual({ fromSample: 1_000, firstId: 1, cancel: null });
+    expect(ledger.vadResumePoint(1_000)).toEqual({ fromSample: 1_000, firstId: 1, cancel: null, floorSample: 0 });
+  });
+});
+
+describe('exactly once', () => {
+  it('a final that arrives before its end leaves nothing owed', () => {
+    const ledger = ledgerOf(start(1, 0));
+    ledger.finalReceived(1);
+    ledger.record(end(1, 0, 900));
+    expect(ledger.pendingFinals).toBe(0);
+    expect(ledger.replay()).toEqual([]);
+    expect(ledger.settledAll).toBe(true);
+    // …and the next segment may still not start before that end.
+    expect(ledger.vadResumePoint(0).floorSample).toBe(900);
+  });
+
+  it('a late start for a segment already ended or cancelled does not reopen it', () => {
+    const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(1, 0), start(2, 20), cancel(2), start(2, 20));
+    expect(ledger.replay()).toEqual([end(1, 0, 10)]);
+    expect(ledger.vadResumePoint(0).cancel).toBeNull();
+  });
+
+  it('abandoning turns everything owed, and the open segment, into ranges, once', () => {
+    const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 20), end(2, 20, 30), start(3, 40));
+    ledger.finalReceived(2);
+    expect(ledger.abandon(55)).toEqual([
+      { id: 1, startSample: 0, endSample: 10 },
+      { id: 3, startSample: 40, endSample: 55 },
+    ]);
+    expect(ledger.settledAll).toBe(true);
+    expect(ledger.abandon(99)).toEqual([]);
+    // A final that straggles in afterwards owes nothing either.
+    ledger.record(end(3, 40, 60));
+    expect(ledger.pendingFinals).toBe(0);
+  });
+
+  it('oldestNeeded is where a replaced STT worker must read from', () => {
+    expect(ledgerOf(start(1, 0), end(1, 0, 10)).oldestNeeded()).toBe(0);
+    expect(ledgerOf(start(1, 5), end(1, 5, 10), start(2, 20)).oldestNeeded()).toBe(5);
+    const ledger = ledgerOf(start(1, 5), end(1, 5, 10), start(2, 20));
+    ledger.finalReceived(1);
+    expect(ledger.oldestNeeded()).toBe(20);
+    ledger.record(cancel(2));
+    expect(ledger.oldestNeeded()).toBeNull();
   });
 });

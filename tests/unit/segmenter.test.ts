@@ -385,3 +385,17 @@ describe('segments never end before they start', () => {
     expect(starts.size).toBeGreaterThan(3);
   });
 });
+
+describe('Segmenter: a replacement continuing a predecessor', () => {
+  it('starts no segment before the floor it is given, so its pre-roll cannot repeat words', () => {
+    // Speech 2 frames after the resume point: the pre-roll would reach 6 frames back.
+    const floor = at(4);
+    const seg = new Segmenter({}, 7, floor);
+    const events = drive(seg, runs([SILENCE, 6], [SPEECH, 20], [SILENCE, 20]));
+    expect(events[0]).toMatchObject({ type: 'start', id: 7, startSample: floor });
+    // Without the floor the pre-roll would have started earlier.
+    const free = drive(new Segmenter({}, 7), runs([SILENCE, 6], [SPEECH, 20], [SILENCE, 20]));
+    expect(free[0]?.startSample).toBe(at(6) - PRE_ROLL);
+    expect(at(6) - PRE_ROLL).toBeLessThan(floor);
+  });
+});

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type CadenceOptions,
   DEFAULT_CADENCE,
+  FINAL_ATTEMPTS,
   nextPartialDelay,
   type TranscribeOutcome,
   type TranscribeRequest,
@@ -458,31 +459,94 @@ describe('TranscriptionScheduler: idle and stop', () => {
 });
 
 describe('a decode that throws', () => {
-  it('is reported, its final is emitted empty, and later finals and idle() still complete', async () => {
+  function throwing(fails: (call: number, request: TranscribeRequest) => boolean) {
     const emitted: TranscriptionResult[] = [];
     const errors: string[] = [];
-    let calls = 0;
+    const requests: TranscribeRequest[] = [];
     const scheduler = new TranscriptionScheduler({
       now: () => Date.now(),
       writePosition: () => 0,
       transcribe: async (request) => {
-        calls++;
-        if (calls === 1) throw new Error('wasm trap');
+        requests.push(request);
+        if (fails(requests.length, request)) throw new Error('wasm trap');
         return { text: `ok ${request.segmentId}`, inferenceMs: 1, lostSamples: 0, aborted: false };
       },
       emit: (result) => emitted.push(result),
       onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
     });
+    return { scheduler, emitted, errors, requests };
+  }
+
+  it('is reported and retried: one failure costs no words, and later finals still complete', async () => {
+    const { scheduler, emitted, errors } = throwing((call) => call === 1);
     scheduler.start();
     scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 16000, reason: 'silence' });
     scheduler.segment({ type: 'end', id: 2, startSample: 16000, endSample: 32000, reason: 'silence' });
     await scheduler.idle();
     scheduler.stop();
     expect(errors).toEqual(['wasm trap']);
-    expect(emitted.map((r) => [r.segmentId, r.text])).toEqual([
-      [1, ''],
-      [2, 'ok 2'],
+    expect(emitted.map((r) => [r.kind, r.segmentId, r.text])).toEqual([
+      ['final', 1, 'ok 1'],
+      ['final', 2, 'ok 2'],
     ]);
+  });
+
+  it(`a final that fails ${FINAL_ATTEMPTS} times becomes a gap, never empty text`, async () => {
+    const { scheduler, emitted, errors } = throwing((_, request) => request.segmentId === 1);
+    scheduler.start();
+    scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 16000, reason: 'silence' });
+    scheduler.segment({ type: 'end', id: 2, startSample: 16000, endSample: 32000, reason: 'silence' });
+    await scheduler.idle();
+    scheduler.stop();
+    expect(errors).toHaveLength(FINAL_ATTEMPTS);
+    expect(emitted.map((r) => [r.kind, r.segmentId, r.startSample, r.endSample])).toEqual([
+      ['gap', 1, 0, 16000],
+      ['final', 2, 16000, 32000],
+    ]);
+  });
+
+  it('a failed early decode is never reused as the final', async () => {
+    vi.useRealTimers();
+    const { scheduler, emitted, requests } = throwing((call) => call === 1);
+    scheduler.start();
+    scheduler.segment({ type: 'start', id: 1, startSample: 0 });
+    scheduler.segment({ type: 'pause', id: 1, startSample: 0, endSample: 16000 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 16000, reason: 'silence' });
+    await scheduler.idle();
+    scheduler.stop();
+    // The early decode of exactly the final range threw; the final decoded it again.
+    expect(requests.filter((r) => r.kind === 'final' && r.endSample === 16000)).toHaveLength(2);
+    expect(emitted.filter((r) => r.kind !== 'partial').map((r) => [r.kind, r.text])).toEqual([['final', 'ok 1']]);
+  });
+});
+
+describe('replays and late duplicates', () => {
+  it('a start for a segment already ended or cancelled does not reopen it', async () => {
+    vi.useRealTimers();
+    const emitted: TranscriptionResult[] = [];
+    const scheduler = new TranscriptionScheduler({
+      now: () => Date.now(),
+      writePosition: () => 64_000,
+      transcribe: async (request) => ({
+        text: `ok ${request.segmentId}`,
+        inferenceMs: 1,
+        lostSamples: 0,
+        aborted: false,
+      }),
+      emit: (result) => emitted.push(result),
+    });
+    scheduler.start();
+    scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 16000, reason: 'silence' });
+    scheduler.segment({ type: 'start', id: 1, startSample: 0 });
+    scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 16000, reason: 'silence' });
+    scheduler.segment({ type: 'cancel', id: 2 });
+    scheduler.segment({ type: 'start', id: 2, startSample: 16000 });
+    scheduler.segment({ type: 'end', id: 2, startSample: 16000, endSample: 32000, reason: 'silence' });
+    await scheduler.idle();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    scheduler.stop();
+    expect(emitted.map((r) => [r.kind, r.segmentId])).toEqual([['final', 1]]);
   });
 });
 

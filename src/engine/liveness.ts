@@ -1,0 +1,104 @@
+/**
+ * When is a silent worker dead, and when should a dead one be replaced?
+ * Pure: the supervisor on the main thread feeds it clock readings, so tests
+ * can drive frozen pages, stalls and crash loops with plain numbers.
+ */
+
+export interface HangOptions {
+  /** How often the supervisor ticks (and pings when no ping is outstanding). */
+  intervalMs: number;
+  /** Page-running time a ping may go unanswered, with no progress, before the worker counts as hung. */
+  hangMs: number;
+}
+
+export const DEFAULT_HANG: HangOptions = { intervalMs: 500, hangMs: 4000 };
+
+export type HangVerdict = 'ping' | 'wait' | 'hung';
+
+/**
+ * Decides from heartbeat ticks whether a worker hangs. Only time during which
+ * the page itself was running counts: a tick that comes long after the one
+ * before means the page was frozen, throttled, asleep or its main thread was
+ * stalled, and the worker cannot be blamed for the answer not being read.
+ * A worker that shows progress (a counter it bumps while busy) is alive even
+ * when a long model call delays its answer.
+ */
+export class HangDetector {
+  private lastTick: number | null = null;
+  private outstanding = false;
+  private waitedMs = 0;
+  private progressMark = 0;
+
+  constructor(private readonly options: HangOptions = DEFAULT_HANG) {}
+
+  tick(now: number, progress: number): HangVerdict {
+    const gap = this.lastTick === null ? 0 : now - this.lastTick;
+    this.lastTick = now;
+    if (!this.outstanding) {
+      this.outstanding = true;
+      this.waitedMs = 0;
+      this.progressMark = progress;
+      return 'ping';
+    }
+    if (progress !== this.progressMark) {
+      this.progressMark = progress;
+      this.waitedMs = 0;
+      return 'wait';
+    }
+    // At most two intervals of any gap count: the rest the page spent not running.
+    this.waitedMs += Math.min(gap, 2 * this.options.intervalMs);
+    return this.waitedMs >= this.options.hangMs ? 'hung' : 'wait';
+  }
+
+  answered(): void {
+    this.outstanding = false;
+  }
+
+  /** The page was frozen or hidden: nothing seen across that pause is evidence. */
+  pageResumed(): void {
+    this.waitedMs = 0;
+    this.lastTick = null;
+  }
+}
+
+export interface RestartOptions {
+  /** More deaths than this within `windowMs` and the worker is given up on. */
+  maxDeaths: number;
+  windowMs: number;
+  /** The first restart is immediate; later ones within the window wait this, doubling. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RESTART: RestartOptions = { maxDeaths: 4, windowMs: 60_000, baseDelayMs: 250, maxDelayMs: 4000 };
+
+/**
+ * Backs off restarts of a worker that keeps dying, and gives up on one that
+ * dies too often, whether it dies while starting or after a good start: a
+ * crash loop must end in a message, not spin forever.
+ */
+export class RestartPolicy {
+  private deaths: number[] = [];
+
+  constructor(private readonly options: RestartOptions = DEFAULT_RESTART) {}
+
+  /** Records a death (or a failed start) at `now`: the delay before the next start, or null to give up. */
+  onDeath(now: number): number | null {
+    const o = this.options;
+    this.deaths = this.deaths.filter((t) => now - t < o.windowMs);
+    this.deaths.push(now);
+    const n = this.deaths.length;
+    if (n > o.maxDeaths) return null;
+    return n === 1 ? 0 : Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (n - 2));
+  }
+
+  /** Deaths still inside the window at `now`. */
+  recentDeaths(now: number): number {
+    return this.deaths.filter((t) => now - t < this.options.windowMs).length;
+  }
+
+  /** The person chose to try again: a fresh start. */
+  reset(): void {
+    this.deaths = [];
+  }
+}
