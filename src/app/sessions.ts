@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import type { SessionSegment } from '../engine/session-types';
 import { appendSegment } from '../engine/transcript';
 import { describeError } from './errors';
+import { SaveQueue } from './save-queue';
 import {
   deleteSession,
   listSessions,
@@ -22,8 +23,20 @@ function newId(): string {
   return crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
+/**
+ * One formatter for every title. Building it loads the locale's data: 18–35 ms
+ * measured here, which became a main-thread long task when the first Start
+ * created a session. `restoreLastSession` builds it while the models load.
+ */
+let stampFormat: Intl.DateTimeFormat | null = null;
+
+function formatStamp(when: Date): string {
+  stampFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return stampFormat.format(when);
+}
+
 export function defaultTitle(source: StoredSession['source'], when = new Date(), fileName?: string): string {
-  const stamp = when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const stamp = formatStamp(when);
   return source === 'file' && fileName ? `${fileName} (${stamp})` : `Dictation, ${stamp}`;
 }
 
@@ -40,18 +53,36 @@ function blankSession(source: StoredSession['source'], title?: string): StoredSe
   };
 }
 
+function reportSaveError(error: unknown): void {
+  notice.value =
+    error instanceof DOMException && error.name === 'QuotaExceededError'
+      ? 'This device is out of storage: new words are on screen but not saved. Export or copy them, then free some space.'
+      : `Your text could not be saved on this device: ${describeError(error)}`;
+}
+
+/** Every change to a session goes through here, so what is stored is what was last shown. */
+const saves = new SaveQueue<StoredSession>({ write: saveSession, remove: deleteSession }, reportSaveError);
+
+/** Typing is saved once the person pauses this long (and at once on page hide, or with the next sentence). */
+const EDIT_SAVE_DELAY_MS = 300;
+
+let rememberedCurrentId: string | null = null;
+
+function rememberCurrent(id: string): void {
+  if (rememberedCurrentId === id) return;
+  rememberedCurrentId = id;
+  void writePref('currentSessionId', id).catch(() => {
+    rememberedCurrentId = null;
+  });
+}
+
 /**
- * Saves the session. Called in the same step that changes what is on screen,
- * so committed words are on disk moments after they appear.
+ * Saves the session now. Called in the same step that changes what is on
+ * screen, so committed words are on disk moments after they appear.
  */
 function persist(session: StoredSession): void {
-  saveSession(session).catch((error: unknown) => {
-    notice.value =
-      error instanceof DOMException && error.name === 'QuotaExceededError'
-        ? 'This device is out of storage: new words are on screen but not saved. Export or copy them, then free some space.'
-        : `Your text could not be saved on this device: ${describeError(error)}`;
-  });
-  void writePref('currentSessionId', session.id).catch(() => {});
+  saves.save(session);
+  rememberCurrent(session.id);
 }
 
 function show(session: StoredSession): void {
@@ -61,9 +92,13 @@ function show(session: StoredSession): void {
 
 /** Reopens the session that was on screen last time (after a reload or a closed tab). */
 export async function restoreLastSession(): Promise<void> {
+  formatStamp(new Date()); // now, while the models load, rather than at the first Start
   const id = await readPref('currentSessionId');
   const session = id ? await loadSession(id).catch(() => undefined) : undefined;
-  if (session) show(session);
+  // Something may already be on screen (typed before storage answered): never replace it with an older page.
+  if (!session || currentSession.value) return;
+  rememberedCurrentId = session.id;
+  show(session);
 }
 
 /** The session new words go into, created on first use. */
@@ -93,31 +128,22 @@ export function sessionClockMs(): number {
   return Date.now() - session.createdAt;
 }
 
-let editTimer: ReturnType<typeof setTimeout> | null = null;
-
 /** The person edited the transcript; saved shortly after they pause typing (and on page hide). */
 export function editText(text: string): void {
-  transcript.value = text;
   const session = ensureSession('microphone');
   const updated = { ...session, text, updatedAt: Date.now() };
-  currentSession.value = updated;
-  if (editTimer !== null) clearTimeout(editTimer);
-  editTimer = setTimeout(() => {
-    editTimer = null;
-    persist(updated);
-  }, 300);
+  show(updated);
+  saves.saveSoon(updated, EDIT_SAVE_DELAY_MS);
+  rememberCurrent(updated.id);
 }
 
-/** Writes a pending edit now (the page is being hidden or closed). */
-export function flushEdits(): void {
-  if (editTimer === null || !currentSession.value) return;
-  clearTimeout(editTimer);
-  editTimer = null;
-  persist(currentSession.value);
+/** Writes pending edits now (the page is being hidden or closed); resolves when they are stored. */
+export function flushEdits(): Promise<void> {
+  return saves.flush();
 }
 
 export function startNewSession(): void {
-  flushEdits();
+  void flushEdits();
   const session = blankSession('microphone');
   show(session);
   persist(session);
@@ -125,7 +151,7 @@ export function startNewSession(): void {
 
 /** A finished file transcription becomes a session of its own. */
 export function addFileSession(fileName: string, text: string, segments: SessionSegment[]): void {
-  flushEdits();
+  void flushEdits();
   const session: StoredSession = {
     ...blankSession('file', defaultTitle('file', new Date(), fileName)),
     text,
@@ -137,32 +163,41 @@ export function addFileSession(fileName: string, text: string, segments: Session
 }
 
 export async function refreshSessionList(): Promise<void> {
+  await flushEdits();
   sessionList.value = await listSessions().catch(() => []);
 }
 
 export async function openSession(id: string): Promise<void> {
-  flushEdits();
+  await flushEdits();
   const session = await loadSession(id);
+  // The list may be stale: the session can be gone by now.
   if (session) {
     show(session);
-    void writePref('currentSessionId', id).catch(() => {});
+    rememberCurrent(id);
   }
 }
 
 export async function renameSession(id: string, title: string): Promise<void> {
-  const session = currentSession.value?.id === id ? currentSession.value : await loadSession(id);
+  const current = currentSession.value?.id === id ? currentSession.value : undefined;
+  const session = current ?? saves.peek(id) ?? (await loadSession(id));
   if (!session) return;
-  const updated = { ...session, title: title.trim() || session.title, updatedAt: Date.now() };
+  // Read again after the wait: the session on screen may have changed meanwhile.
+  const latest = currentSession.value?.id === id ? currentSession.value : session;
+  const updated = { ...latest, title: title.trim() || latest.title, updatedAt: Date.now() };
   if (currentSession.value?.id === id) currentSession.value = updated;
-  await saveSession(updated);
+  saves.save(updated);
   await refreshSessionList();
 }
 
 export async function removeSession(id: string): Promise<void> {
-  await deleteSession(id);
   if (currentSession.value?.id === id) {
     currentSession.value = null;
     transcript.value = '';
+  }
+  try {
+    await saves.remove(id);
+  } catch (error) {
+    notice.value = `The session could not be deleted: ${describeError(error)}`;
   }
   await refreshSessionList();
 }
