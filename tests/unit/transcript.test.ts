@@ -36,7 +36,12 @@ describe('joinSegments', () => {
 
   it('separates segments with a single space', () => {
     expect(joinSegments(['Hello there.', 'How are you?'])).toBe('Hello there. How are you?');
-    expect(joinSegments(['  Hello there.  ', '\nHow are you?\n'])).toBe('Hello there. How are you?');
+    expect(joinSegments(['  Hello there.  ', '\tHow are you?\t'])).toBe('Hello there. How are you?');
+  });
+
+  it('keeps line breaks a segment carries (the "new line" command makes them)', () => {
+    expect(joinSegments(['Hello there.', '\nHow are you?'])).toBe('Hello there.\nHow are you?');
+    expect(joinSegments(['Hello there. ', '\n\nhow are you?'])).toBe('Hello there.\n\nHow are you?');
   });
 
   it('skips empty and whitespace-only segments', () => {
@@ -73,16 +78,25 @@ describe('joinSegments', () => {
     expect(joinSegments(['Bring fruit, e.g.', 'apples.'])).toBe('Bring fruit, e.g. apples.');
   });
 
-  it('never lowercases a capital after a segment without punctuation', () => {
-    expect(joinSegments(['I was thinking', 'The plan works'])).toBe('I was thinking The plan works');
+  it("lowercases the model's sentence capital on a common word after a segment without terminal punctuation", () => {
+    expect(joinSegments(['I was thinking', 'The plan works'])).toBe('I was thinking the plan works');
+    expect(joinSegments(['He was not an ill-disposed young man,', 'Unless to be rather cold-hearted'])).toBe(
+      'He was not an ill-disposed young man, unless to be rather cold-hearted',
+    );
+  });
+
+  it('keeps the capital of I, of names and of words spelled with capitals', () => {
     expect(joinSegments(['So and then', "I'm done"])).toBe("So and then I'm done");
+    expect(joinSegments(['So and then', 'I left'])).toBe('So and then I left');
+    expect(joinSegments(['We met', 'Sarah at noon'])).toBe('We met Sarah at noon');
+    expect(joinSegments(['We use', 'NASA data'])).toBe('We use NASA data');
   });
 
   it('never alters words inside a segment', () => {
     const segs = ['the iPhone is here.', 'eBay sells it. okay then.'];
-    // Only the first letter of a sentence-starting segment may change; "eBay"
-    // starts with a lowercase letter but its capitalisation is the only edit.
-    expect(joinSegments(segs)).toBe('The iPhone is here. EBay sells it. okay then.');
+    // Only the first letter of a sentence-starting segment may change, and
+    // not in a word spelled with capitals inside ("eBay").
+    expect(joinSegments(segs)).toBe('The iPhone is here. eBay sells it. okay then.');
   });
 
   it('handles a segment starting with punctuation and a letter after it', () => {
@@ -114,7 +128,7 @@ describe('appendSegment', () => {
 
   it('leaves existing text unchanged for an empty segment', () => {
     expect(appendSegment('Edited text ', '')).toBe('Edited text ');
-    expect(appendSegment('Edited text', ' \n ')).toBe('Edited text');
+    expect(appendSegment('Edited text', ' \t ')).toBe('Edited text');
   });
 
   it('respects whitespace a person typed at the end', () => {
