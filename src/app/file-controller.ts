@@ -19,19 +19,25 @@ export async function transcribeChosenFile(controller: DictationController, file
     return;
   }
   errorMessage.value = null;
-  abort = new AbortController();
-  fileJob.value = { name: file.name, stage: 'decoding', fraction: 0 };
+  // Made before anything else, so Cancel works from the moment it is shown.
+  const job = new AbortController();
+  abort = job;
+  fileJob.value = { name: file.name, stage: 'decoding', fraction: 0, doneS: 0, durationS: null };
   phase.value = 'transcribing-file';
   try {
     const result = await transcribeFile(
       pipeline,
       file,
-      (p) => (fileJob.value = { name: file.name, ...p }),
-      abort.signal,
+      (p) => {
+        if (!job.signal.aborted) fileJob.value = { name: file.name, ...p };
+      },
+      job.signal,
     );
+    job.signal.throwIfAborted();
     addFileSession(file.name, result.text, result.segments);
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') return;
+    // Cancelled: whatever the workers threw on the way out (an abort, a terminated decoder) is expected.
+    if (job.signal.aborted) return;
     errorMessage.value =
       error instanceof FileProblem ? error.message : `“${file.name}” could not be transcribed: ${describeError(error)}`;
   } finally {

@@ -5,6 +5,14 @@ import { phase } from '../app/state';
 
 const ACCEPT = 'audio/*,video/webm,.wav,.mp3,.ogg,.opus,.oga,.webm,.flac,.m4a,.aac';
 
+/** 75.4 → "1:15", 3725 → "1:02:05". */
+function clock(seconds: number): string {
+  const s = Math.floor(seconds);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const hours = Math.floor(s / 3600);
+  return hours > 0 ? `${hours}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}` : `${Math.floor(s / 60)}:${two(s % 60)}`;
+}
+
 /** "Transcribe a file": a picker, plus dropping a file anywhere on the page. */
 export function FilePanel({ controller }: { controller: DictationController }) {
   const [dragging, setDragging] = useState(false);
@@ -58,8 +66,10 @@ export function FilePanel({ controller }: { controller: DictationController }) {
         <div class="file-job">
           <span>
             {job.name}: {job.stage}
+            {job.stage === 'transcribing' &&
+              ` ${clock(job.doneS)}${job.durationS !== null ? ` of ${clock(job.durationS)}` : ''}`}
           </span>
-          <progress value={job.fraction} max={1} aria-label="File transcription progress" />
+          <progress value={job.fraction ?? undefined} max={1} aria-label="File transcription progress" />
           <button type="button" onClick={cancelFileTranscription}>
             Cancel
           </button>

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parseSync } from 'subtitle';
 import { SERVERS } from '../../playwright.config';
 import { wordErrorRate } from '../../src/engine/wer';
 import { dictate, FIXTURES, launch, openReady, TRANSCRIPTS } from './browser';
+import { longTasks, recordLongTasks, rendererRssMb, watchMemory } from './memory';
 
 test('a corrupt file and a non-audio file get clear alerts, and dictation still works afterwards', async () => {
   const browser = await launch({ wav: 'goforward-44k.wav' });
@@ -66,3 +68,149 @@ test('a two-minute file is transcribed with progress, and its SRT export has the
     await browser.close();
   }
 });
+
+/** Minutes in the long files, and how often the speech recurs in them. */
+const LONG_MINUTES = 20;
+const PERIOD_S = 60;
+
+/**
+ * A long recording made from dictation.wav (23 s, five sentences) once a
+ * minute, the rest silence: it exercises decoding and memory over the whole
+ * length while keeping speech recognition (the slow part) to about 8 minutes
+ * of audio. Generated on first use into the gitignored fixtures folder.
+ */
+function longFixture(kind: 'wav' | 'ogg'): string {
+  const name = kind === 'wav' ? `long-${LONG_MINUTES}min-48k-stereo.wav` : `long-${LONG_MINUTES}min-44k-stereo.ogg`;
+  const path = join(FIXTURES, name);
+  if (existsSync(path)) return path;
+  const rate = kind === 'wav' ? '48000' : '44100';
+  const period = join(FIXTURES, `.period-${rate}.wav`);
+  const speechS = Number(execFileSync('soxi', ['-D', join(FIXTURES, 'dictation.wav')], { encoding: 'utf8' }));
+  const sox = (...args: string[]) => execFileSync('sox', ['-R', '-V1', ...args]);
+  sox(
+    join(FIXTURES, 'dictation.wav'),
+    '-r',
+    rate,
+    '-c',
+    '2',
+    '-b',
+    '16',
+    period,
+    'rate',
+    '-v',
+    'pad',
+    '0',
+    String(PERIOD_S - speechS),
+  );
+  const partial = `${path}.part.${kind}`;
+  sox(period, ...(kind === 'ogg' ? ['-C', '3'] : []), partial, 'repeat', String((LONG_MINUTES * 60) / PERIOD_S - 1));
+  renameSync(partial, path);
+  return path;
+}
+
+/** What the long files say: dictation.wav's text once per period. */
+const LONG_REFERENCE = Array.from({ length: (LONG_MINUTES * 60) / PERIOD_S }, () => TRANSCRIPTS['dictation.wav']).join(
+  ' ',
+);
+
+/**
+ * The memory a file may add to the renderer, whatever its length (README,
+ * "Files"): the page, its workers and the chunks in flight, measured as the
+ * renderer processes' resident memory above what they held when the models
+ * were ready.
+ */
+const FILE_MEMORY_BUDGET_MB = 200;
+
+for (const kind of ['wav'] as const) {
+  test(`a ${LONG_MINUTES}-minute ${kind === 'wav' ? '48 kHz stereo WAV' : 'Ogg Vorbis'} file is transcribed in bounded memory, without main-thread long tasks`, async () => {
+    const file = longFixture(kind);
+    const browser = await launch();
+    const { page } = browser;
+    try {
+      await openReady(page, SERVERS.isolated);
+      await page.waitForTimeout(1000); // let start-up settle before the baseline
+      const baselineMb = rendererRssMb();
+      const memory = await watchMemory(page);
+      await recordLongTasks(page);
+      const started = Date.now();
+      await page.getByLabel('Transcribe a file').setInputFiles(file);
+      await expect(page.getByLabel('File transcription progress')).toBeVisible();
+      // The progress names the position in the file.
+      await expect(page.locator('.file-job')).toContainText(`of ${LONG_MINUTES}:00`, { timeout: 60_000 });
+      await expect(page.getByLabel('File transcription progress')).toBeHidden({ timeout: 150_000 });
+      const seconds = (Date.now() - started) / 1000;
+      await memory.stop();
+      const { tasks, frames } = await longTasks(page);
+      expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+
+      const transcript = await page.getByLabel('Transcript').inputValue();
+      const wer = wordErrorRate(LONG_REFERENCE, transcript);
+      const grownMb = memory.peakRssMb - baselineMb;
+      console.log(
+        `${kind}: ${LONG_MINUTES} min in ${seconds.toFixed(0)} s (RTF ${(seconds / (LONG_MINUTES * 60)).toFixed(3)}), ` +
+          `WER ${(wer.wer * 100).toFixed(1)}% of ${wer.refWords} words; renderer RSS ${baselineMb.toFixed(0)} MB at ready, ` +
+          `peak ${memory.peakRssMb.toFixed(0)} MB (+${grownMb.toFixed(0)} MB, ${memory.samples} samples); ` +
+          `page JS heap peak ${memory.peakHeapMb.toFixed(1)} MB; long tasks: ${tasks.length}`,
+      );
+      expect(wer.wer).toBeLessThan(0.15);
+      expect(memory.samples).toBeGreaterThan(10);
+      expect(grownMb, `renderer memory grew by ${grownMb.toFixed(0)} MB`).toBeLessThan(FILE_MEMORY_BUDGET_MB);
+      // Bounded means flat: memory that grew with the audio processed would be higher in the
+      // last three quarters of the run than in the first quarter, which already holds every
+      // kind of work (decoding, detection, recognition of the same sentences).
+      const quarter = Math.ceil(memory.rssMb.length / 4);
+      const early = Math.max(...memory.rssMb.slice(0, quarter));
+      const late = Math.max(...memory.rssMb.slice(quarter));
+      console.log(`${kind}: peak RSS in the first quarter ${early.toFixed(0)} MB, afterwards ${late.toFixed(0)} MB`);
+      expect(late - early, 'renderer memory kept growing through the file').toBeLessThan(30);
+      expect(tasks, `main-thread long tasks:\n  ${frames.join('\n  ')}`).toEqual([]);
+
+      // Timestamps run to the end of the file: the last sentence is in the last minute.
+      const cues = await exportSrtCues(page);
+      expect(cues.length).toBeGreaterThanOrEqual(((LONG_MINUTES * 60) / PERIOD_S) * 4);
+      expect(cues.at(-1)?.end).toBeGreaterThan((LONG_MINUTES - 1) * 60_000);
+      expect(cues.at(-1)?.end).toBeLessThan(LONG_MINUTES * 60_000);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('Cancel right after choosing a long file stops it, keeps nothing, and the next file works', async () => {
+  const file = longFixture('wav');
+  const browser = await launch();
+  const { page } = browser;
+  try {
+    await openReady(page, SERVERS.isolated);
+    const picker = page.getByLabel('Transcribe a file');
+    await picker.setInputFiles(file);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByLabel('File transcription progress')).toBeHidden({ timeout: 5_000 });
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    await expect(page.getByLabel('Transcript')).toHaveValue('');
+    await expect(picker).toBeEnabled();
+
+    // Cancel again once the job is well under way, then a short file goes through whole.
+    await picker.setInputFiles(file);
+    await expect(page.locator('.file-job')).toContainText('transcribing 1:', { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByLabel('File transcription progress')).toBeHidden({ timeout: 5_000 });
+    await expect(page.getByLabel('Transcript')).toHaveValue('');
+
+    await picker.setInputFiles(join(FIXTURES, 'dictation.wav'));
+    await expect(page.getByLabel('File transcription progress')).toBeHidden({ timeout: 60_000 });
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    const wer = wordErrorRate(TRANSCRIPTS['dictation.wav'] ?? '', await page.getByLabel('Transcript').inputValue());
+    expect(wer.wer).toBeLessThan(0.15);
+  } finally {
+    await browser.close();
+  }
+});
+
+async function exportSrtCues(page: import('@playwright/test').Page) {
+  await page.locator('summary', { hasText: 'Export' }).click();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'SubRip (.srt)' }).click();
+  const path = await (await download).path();
+  return parseSync(readFileSync(path, 'utf8')).flatMap((node) => (node.type === 'cue' ? [node.data] : []));
+}
