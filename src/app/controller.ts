@@ -1,12 +1,14 @@
 import { batch } from '@preact/signals';
 import { GAP_TEXT } from '../engine/export';
-import { cleanSegmentText } from '../engine/transcript';
+import { parseUtterance } from '../engine/commands';
+import { cleanSegmentText, type DictatedTail, dictatedTail, withoutDictatedTail } from '../engine/transcript';
 import { viewStats } from '../shared/stats';
 import type { BackendDecision, BackendSetting, LoadProgress, TranscriptionResult, WorkerId } from '../shared/types';
 import { installBenchHook } from './bench-hook';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
 import { DictationPipeline } from './pipeline';
-import { commitSegment, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
+import { voiceCommands } from './dictation-settings';
+import { commitSegment, editText, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
 import { readPref, writePref } from './sessions-store';
 import * as state from './state';
 
@@ -35,6 +37,8 @@ export class DictationController {
   private audioContext: AudioContext | null = null;
   /** The backend decision remembered from an earlier visit, for a Retry's reload. */
   private remembered: BackendDecision | null = null;
+  /** Dictated phrases, newest last, that "scratch that" may take back while they end the transcript. */
+  private readonly dictated: DictatedTail[] = [];
 
   async init(): Promise<void> {
     const missing = missingBrowserFeatures();
@@ -199,28 +203,51 @@ export class DictationController {
     }
     if (result.kind === 'partial') {
       if (result.segmentId < this.liveSegment) return;
+      // Commands show applied: "comma" never flashes as a word, "scratch that" shows nothing.
+      const said = this.said(result.text);
       batch(() => {
         this.liveSegment = result.segmentId;
-        state.liveText.value = cleanSegmentText(result.text);
+        state.liveText.value = said.kind === 'text' ? said.text : '';
         state.transcribing.value = true;
       });
       return;
     }
     this.finalised.add(result.segmentId);
-    const text = cleanSegmentText(result.text);
+    const said = this.said(result.text);
     // Audio that was overwritten before it could be transcribed is marked, not silently skipped.
     const gap = result.lostSamples > 0;
+    const text = said.kind === 'text' ? said.text : '';
     const shown = gap ? `${GAP_TEXT} ${text}`.trim() : text;
     batch(() => {
+      if (said.kind === 'stop') void this.stop();
+      else if (said.kind === 'scratch' || said.kind === 'undo') this.scratchLastPhrase();
       if (shown) {
         const toMs = (sample: number) => this.dictationBase.ms + (sample - this.dictationBase.sample) / SAMPLES_PER_MS;
+        const tail = dictatedTail(state.transcript.value, shown);
         commitSegment(shown, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap });
+        this.dictated.push(tail);
+        if (this.dictated.length > 100) this.dictated.shift();
       }
       if (this.liveSegment <= result.segmentId) {
         state.liveText.value = '';
         state.transcribing.value = false;
       }
     });
+  }
+
+  /** Cleaned model text with voice commands applied (when they are on). */
+  private said(raw: string): ReturnType<typeof parseUtterance> {
+    const text = cleanSegmentText(raw);
+    return voiceCommands.value ? parseUtterance(text) : { kind: 'text', text };
+  }
+
+  /** "scratch that": removes the last dictated phrase, only while it still ends the transcript. */
+  private scratchLastPhrase(): void {
+    const tail = this.dictated.pop();
+    const restored = tail && withoutDictatedTail(state.transcript.value, tail);
+    if (typeof restored === 'string') editText(restored);
+    // The person typed after it: older phrases are not at the end either.
+    else this.dictated.length = 0;
   }
 
   /** Audio that could not be transcribed is marked in the transcript, never silently skipped. */

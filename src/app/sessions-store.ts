@@ -20,6 +20,7 @@ interface Prefs {
   backendDecision: BackendDecision;
   currentSessionId: string;
   microphoneId: string;
+  voiceCommands: boolean;
 }
 
 interface UtterDb extends DBSchema {

@@ -2,6 +2,7 @@ import type { DictationController } from '../app/controller';
 import { errorMessage, notice } from '../app/state';
 import { AppBanners } from './AppBanners';
 import { Diagnostics } from './Diagnostics';
+import { DictationSettings } from './DictationSettings';
 import { FilePanel } from './FilePanel';
 import { LevelMeter } from './LevelMeter';
 import { MicrophonePicker } from './MicrophonePicker';
@@ -38,6 +39,7 @@ export function App({ controller }: { controller: DictationController }) {
         <MicrophonePicker controller={controller} />
       </section>
       <TranscriptView onCopy={() => controller.copy()} />
+      <DictationSettings />
       <FilePanel controller={controller} />
       <SessionList />
       <Diagnostics onBackend={(setting) => void controller.setBackend(setting)} />
