@@ -12,17 +12,29 @@ import { phase } from '../app/state';
 
 /** Past sessions, newest first: reopen, rename, delete, search. */
 export function SessionList() {
-  const [query, setQuery] = useState('');
-  const busy = phase.value !== 'ready';
-  const sessions = searchSessions(sessionList.value, query);
+  const [open, setOpen] = useState(false);
   return (
     <details
       class="sessions"
       onToggle={(event) => {
-        if ((event.currentTarget as HTMLDetailsElement).open) void refreshSessionList();
+        const isOpen = (event.currentTarget as HTMLDetailsElement).open;
+        setOpen(isOpen);
+        if (isOpen) void refreshSessionList();
       }}
     >
       <summary>Sessions</summary>
+      {/* Closed, it renders nothing: the list would otherwise be rebuilt with every committed sentence. */}
+      {open && <SessionItems />}
+    </details>
+  );
+}
+
+function SessionItems() {
+  const [query, setQuery] = useState('');
+  const busy = phase.value !== 'ready';
+  const sessions = searchSessions(sessionList.value, query);
+  return (
+    <>
       <input
         type="search"
         placeholder="Search sessions"
@@ -64,6 +76,6 @@ export function SessionList() {
         ))}
         {sessions.length === 0 && <li class="hint">{query ? 'No session matches.' : 'No saved sessions yet.'}</li>}
       </ul>
-    </details>
+    </>
   );
 }
