@@ -1,7 +1,8 @@
 import preact from '@preact/preset-vite';
-import { defaultClientConditions, defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import packageJson from './package.json' with { type: 'json' };
+import { CONTENT_SECURITY_POLICY } from './src/shared/sw-protocol';
 
 /** SharedArrayBuffer (the audio ring, ort threads) needs a cross-origin isolated page. */
 export const ISOLATION_HEADERS = {
@@ -9,6 +10,29 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+/** Where index.html wants the policy: right after the charset, before any script or stylesheet. */
+const CSP_PLACEHOLDER = '<!-- Content-Security-Policy (added by the build) -->';
+
+/**
+ * Puts the Content-Security-Policy into the built index.html as a <meta>, so
+ * any static host serves it. Build only: Vite's dev server injects styles and
+ * its client in ways a strict policy would block.
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'utter-csp-meta',
+    apply: 'build',
+    transformIndexHtml(html) {
+      if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`index.html lacks ${CSP_PLACEHOLDER}`);
+      // The policy has no double quotes or ampersands, so it needs no escaping inside the attribute.
+      return html.replace(
+        CSP_PLACEHOLDER,
+        `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`,
+      );
+    },
+  };
+}
 
 /** Shown in the UI; tests build two versions with different values to exercise updates. */
 const APP_VERSION = process.env.UTTER_VERSION ?? packageJson.version;
@@ -19,6 +43,7 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(APP_VERSION) },
   plugins: [
     preact(),
+    contentSecurityPolicyMeta(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { signal } from '@preact/signals';
 import type { ServiceWorkerMessage, ServiceWorkerNotice } from '../shared/sw-protocol';
 
@@ -26,6 +27,9 @@ export async function setUpServiceWorker(): Promise<boolean> {
     const notice = event.data;
     if (notice?.type === 'precache-progress') offlineProgress.value = { done: notice.done, total: notice.total };
     else if (notice?.type === 'precache-failed') {
+      // A failed update leaves the running version's offline copy in place: nothing is lost,
+      // and the next update check tries again.
+      if (!notice.firstInstall) return;
       offlineError.value = notice.quota
         ? 'There is not enough storage on this device to keep Utter for offline use (about 75 MB is needed). Dictation still works while online.'
         : `Utter could not be saved for offline use: ${notice.message}`;
@@ -42,6 +46,8 @@ export async function setUpServiceWorker(): Promise<boolean> {
   // Some embedders (and test harnesses) block service workers and hand back nothing.
   if (!registration) return true;
   watchForUpdates(registration);
+  const loaded: ServiceWorkerMessage = { type: 'page-loaded' };
+  container.controller?.postMessage(loaded);
   window.addEventListener('beforeinstallprompt', onBeforeInstallPrompt);
   window.addEventListener('appinstalled', () => {
     installPrompt.value = null;

@@ -1,24 +1,64 @@
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import sirv from 'sirv';
 import { SERVERS } from '../../playwright.config';
-import { wordErrorRate } from '../../src/engine/wer';
 import { diagnostic, dictate, launch, openReady, TRANSCRIPTS } from './browser';
 
+/** dictation-44k.wav is 23.4 s: a second more lets the fake device play out. */
+const DICTATION_SECONDS = 24.5;
+const OFFLINE_RELOADS = 3;
+/** Navigation → Start enabled, from the offline copy. */
+const READY_BUDGET_MS = 2_500;
+
 /**
- * Served by a plain static host (no COOP/COEP) under /utter/, as GitHub Pages
- * would: the service worker must make the page isolated and keep it working
- * with the network gone.
+ * A plain static host (no COOP/COEP) serving the build under /utter/, as
+ * GitHub Pages would, that can be taken down: while down it answers 503 and
+ * records what it was asked for, so a request that escaped the service worker
+ * is seen even if the browser's offline emulation missed it.
  */
-test('first visit installs the service worker and isolates the page; then it dictates offline', async () => {
-  const browser = await launch({ wav: 'dictation-44k.wav' });
+async function startDownableHost(): Promise<{ url: string; down(): string[]; close(): void }> {
+  const files = sirv(resolve('dist'), { dev: true, etag: true, single: false });
+  let asked: string[] | null = null;
+  const server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    if (asked) {
+      asked.push(path);
+      res.writeHead(503).end('down');
+    } else if (!path.startsWith('/utter/')) res.writeHead(404).end();
+    else {
+      req.url = path.slice('/utter'.length);
+      files(req, res, () => void res.writeHead(404).end());
+    }
+  });
+  await new Promise<void>((done) => server.listen(4177, '127.0.0.1', done));
+  return {
+    url: 'http://127.0.0.1:4177/utter/',
+    down: () => {
+      asked = [];
+      return asked;
+    },
+    close: () => server.close(),
+  };
+}
+
+/**
+ * The sequence that used to fail intermittently: first visit, dictate, Copy,
+ * take the network away (and the host answering 503), reload, several times
+ * in a row. The service worker must make the page isolated and keep it
+ * working from its offline copy every time.
+ */
+test('first visit isolates the page; after dictating, every offline reload is ready and dictates', async () => {
+  const host = await startDownableHost();
+  // The file loops so that the dictation after going offline hears speech too.
+  const browser = await launch({ wav: 'dictation-44k.wav', loop: true });
   const { page, context } = browser;
   try {
-    await openReady(page, SERVERS.subPath);
+    await openReady(page, host.url);
     // One reload under the service worker turned isolation on.
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${SERVERS.subPath}sw.js`);
-    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope)).toBe(
-      SERVERS.subPath,
-    );
+    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${host.url}sw.js`);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope)).toBe(host.url);
     await page.locator('summary', { hasText: 'Diagnostics' }).click();
     expect(await diagnostic(page, 'transport')).toBe('SharedArrayBuffer ring');
     // The browser offered installation (beforeinstallprompt), so the app shows its Install button.
@@ -26,23 +66,55 @@ test('first visit installs the service worker and isolates the page; then it dic
     // Persistent storage was asked for, and what the app keeps is shown.
     await expect(page.locator('[data-stat="storage"]')).toContainText(/\d+ MB of \d+ MB/);
 
+    const online = await dictate(page, DICTATION_SECONDS);
+    expect(online).not.toBe('');
+    await page.getByRole('button', { name: 'Copy text' }).click();
+    await expect(page.getByRole('button', { name: 'Copied ✓' })).toBeVisible();
+
+    const asked = host.down();
     await context.setOffline(true);
-    await page.reload();
-    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    await expect(page.getByRole('status')).toHaveText('Ready (models from the offline copy)');
-
-    const transcript = await dictate(page, 24.5);
-    const wer = wordErrorRate(TRANSCRIPTS['dictation.wav'] ?? '', transcript);
-    console.log(`offline transcript (WER ${(wer.wer * 100).toFixed(1)}%): ${transcript}`);
-    expect(wer.wer).toBeLessThan(0.15);
-
-    const origin = new URL(SERVERS.subPath).origin;
+    const readyMs: number[] = [];
+    let transcript = online;
+    for (let i = 0; i < OFFLINE_RELOADS; i++) {
+      const started = Date.now();
+      await page.reload();
+      await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 30_000 });
+      readyMs.push(Date.now() - started);
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      await expect(page.getByRole('status')).toHaveText('Ready (models from the offline copy)');
+      // Nothing was lost across the reloads.
+      await expect(page.getByLabel('Transcript')).toHaveValue(transcript);
+      if (i === 0) {
+        // Dictation works offline: the looping file is heard mid-sentence, so check the new
+        // words against the recording's vocabulary rather than its order.
+        transcript = await dictate(page, 12);
+        const added = words(transcript.slice(online.length));
+        const known = new Set(words(TRANSCRIPTS['dictation.wav'] ?? ''));
+        console.log(`offline dictation added: ${added.join(' ')}`);
+        expect(added.length).toBeGreaterThanOrEqual(10);
+        expect(added.filter((w) => known.has(w)).length / added.length).toBeGreaterThan(0.85);
+      }
+    }
+    console.log(`offline reloads ready after ${readyMs.join(', ')} ms`);
+    // Only the browser's update checks for the service worker script may reach the host.
+    expect(asked.filter((path) => !path.endsWith('/sw.js'))).toEqual([]);
+    const origin = new URL(host.url).origin;
     expect(browser.requests.filter((u) => u.startsWith('http') && new URL(u).origin !== origin)).toEqual([]);
+    expect(median(readyMs)).toBeLessThanOrEqual(READY_BUDGET_MS);
   } finally {
     await browser.close();
+    host.close();
   }
 });
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z']+/g) ?? [];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
 
 interface ManifestIcon {
   src: string;
