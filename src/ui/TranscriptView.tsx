@@ -41,7 +41,8 @@ export function TranscriptView({ onCopy }: { onCopy: () => Promise<boolean> }) {
         spellcheck
       />
       <section class="live-text" aria-label="Live text" aria-live="polite">
-        {liveText.value}
+        {/* The signal itself: a partial updates this text node only, not the whole view with its textarea. */}
+        {liveText}
       </section>
       <div class="transcript-actions">
         <button type="button" onClick={async () => setCopied(await onCopy())} disabled={!text}>
