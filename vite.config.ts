@@ -37,10 +37,11 @@ function contentSecurityPolicyMeta(): Plugin {
 /** Shown in the UI; tests build two versions with different values to exercise updates. */
 const APP_VERSION = process.env.UTTER_VERSION ?? packageJson.version;
 
-export default defineConfig({
+// `vite build --mode bench` (npm run bench) builds dist-bench/ with the benchmark's hooks; every other build leaves them out.
+export default defineConfig(({ mode }) => ({
   // Relative URLs: dist/ works from any static host and under any sub-path.
   base: './',
-  define: { __APP_VERSION__: JSON.stringify(APP_VERSION) },
+  define: { __APP_VERSION__: JSON.stringify(APP_VERSION), __BENCH__: JSON.stringify(mode === 'bench') },
   plugins: [
     preact(),
     contentSecurityPolicyMeta(),
@@ -97,8 +98,12 @@ export default defineConfig({
     conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
   },
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    outDir: mode === 'bench' ? 'dist-bench' : 'dist',
+  },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { headers: ISOLATION_HEADERS, host: '127.0.0.1' },
   preview: { headers: ISOLATION_HEADERS, host: '127.0.0.1' },
-});
+}));

@@ -1,4 +1,7 @@
+import * as Comlink from 'comlink';
 import type { TranscriptionResult } from '../shared/types';
+import type { SttBenchApi } from '../workers/stt.worker';
+import type { VadBenchApi } from '../workers/vad.worker';
 import type { DictationPipeline } from './pipeline';
 
 /** What `npm run bench` reads from a page opened with `?bench`. */
@@ -24,19 +27,30 @@ declare global {
   }
 }
 
+const MAX_RECORDS = 10_000;
+
 /**
- * Only with `?bench` in the URL: lets the benchmark measure latency on the
+ * Only in the bench build (`__BENCH__`) and with `?bench` in the URL: lets the benchmark measure latency on the
  * audio clock and run the workers on fixed clips. Nothing is installed otherwise.
  */
 export function installBenchHook(pipeline: DictationPipeline): ((result: TranscriptionResult) => void) | null {
   if (!new URLSearchParams(location.search).has('bench')) return null;
   const hook: BenchHook = {
     results: [],
-    transcribeClip: (samples) => pipeline.transcribeClip(samples),
-    measureVadFrames: (samples) => pipeline.measureVadFrames(samples),
+    // This module is only in the bench build, whose workers answer these calls too.
+    transcribeClip: (samples) =>
+      pipeline.stt.call((r) =>
+        (r as unknown as Comlink.Remote<SttBenchApi>).transcribeClip(Comlink.transfer(samples, [samples.buffer])),
+      ),
+    measureVadFrames: (samples) =>
+      pipeline.vad.call((r) =>
+        (r as unknown as Comlink.Remote<VadBenchApi>).measureFrames(Comlink.transfer(samples, [samples.buffer])),
+      ),
   };
   window.__utterBench = hook;
-  return (result) =>
+  return (result) => {
+    // A long soak must not grow the page without bound: the bench reads a few hundred.
+    if (hook.results.length >= MAX_RECORDS) hook.results.shift();
     hook.results.push({
       kind: result.kind,
       segmentId: result.segmentId,
@@ -45,4 +59,5 @@ export function installBenchHook(pipeline: DictationPipeline): ((result: Transcr
       arrivedAtSample: pipeline.ringWritePosition(),
       text: result.text,
     });
+  };
 }

@@ -1,18 +1,24 @@
 import { batch } from '@preact/signals';
-import { GAP_TEXT } from '../engine/export';
 import { parseUtterance } from '../engine/commands';
+import { GAP_TEXT } from '../engine/export';
 import { cleanSegmentText, type DictatedTail, dictatedTail, withoutDictatedTail } from '../engine/transcript';
 import { viewStats } from '../shared/stats';
-import type { BackendDecision, BackendSetting, LoadProgress, TranscriptionResult, WorkerId } from '../shared/types';
-import { installBenchHook } from './bench-hook';
+import {
+  type BackendDecision,
+  type BackendSetting,
+  type LoadProgress,
+  SAMPLE_RATE,
+  type TranscriptionResult,
+  type WorkerId,
+} from '../shared/types';
+import { voiceCommands } from './dictation-settings';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
 import { DictationPipeline } from './pipeline';
-import { voiceCommands } from './dictation-settings';
 import { commitSegment, editText, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
 import { readPref, writePref } from './sessions-store';
 import * as state from './state';
 
-const SAMPLES_PER_MS = 16;
+const SAMPLES_PER_MS = SAMPLE_RATE / 1000;
 
 const MICROPHONE_FALLBACK_NOTICE = 'The microphone you chose is not connected; using the default microphone.';
 
@@ -64,6 +70,7 @@ export class DictationController {
         onSegmentEnded: () => (state.transcribing.value = true),
         onWorkerError: (worker, message) => this.onWorkerError(worker, message),
         onWorkerRestart: (worker, reason, restarts) => this.onWorkerRestart(worker, reason, restarts),
+        onWorkerRecovered: (_, ms) => (state.lastRecoveryMs.value = ms),
         onWorkerGaveUp: (worker, reason) => this.onWorkerGaveUp(worker, reason),
         onCaptureFailed: (message) => this.onCaptureFailed(message),
       });
@@ -72,7 +79,10 @@ export class DictationController {
       return;
     }
     state.isolated.value = this.pipeline.isolated;
-    this.benchRecorder = installBenchHook(this.pipeline);
+    if (__BENCH__) {
+      const { installBenchHook } = await import('./bench-hook');
+      this.benchRecorder = installBenchHook(this.pipeline);
+    }
     await this.loadModels();
     this.startStatsPolling();
   }
@@ -203,6 +213,8 @@ export class DictationController {
     }
     if (result.kind === 'partial') {
       if (result.segmentId < this.liveSegment) return;
+      // An empty decode of a growing segment says nothing new: keep what the live text showed.
+      if (!result.text.trim() && result.segmentId === this.liveSegment) return;
       // Commands show applied: "comma" never flashes as a word, "scratch that" shows nothing.
       const said = this.said(result.text);
       batch(() => {

@@ -29,6 +29,8 @@ export interface PipelineCallbacks {
   onWorkerError(worker: WorkerId, message: string): void;
   /** A worker failed and is being replaced; `restarts` counts replacements so far. */
   onWorkerRestart(worker: WorkerId, reason: string, restarts: number): void;
+  /** The replacement is working again, `ms` after the failure was noticed. */
+  onWorkerRecovered(worker: WorkerId, ms: number): void;
   /**
    * A worker died too often or could not be started again. Any dictation was
    * stopped (microphone released), and what was still owed became gaps.
@@ -42,6 +44,8 @@ export interface PipelineCallbacks {
 export const STOP_BUDGET_MS = 8000;
 /** A model load with no progress for this long (while the page runs) is a stall. */
 export const LOAD_STALL_MS = 30_000;
+/** While loading, a worker may go this long without answering a ping (one session build is synchronous). */
+const LOADING_HANG_MS = 15_000;
 
 export function modelUrls(): ModelUrls {
   return {
@@ -164,15 +168,18 @@ export class DictationPipeline {
     }
   }
 
+  // Both workers are watched from the moment they exist, so one that dies
+  // while loading fails the load instead of leaving it waiting; a loading
+  // worker may take longer to answer.
   private async startVad(onProgress?: (progress: LoadProgress) => void): Promise<void> {
     this.vad.spawn();
+    const ping = (r: Comlink.Remote<VadApi>) => r.ping();
+    const onBeat = (position: number) => {
+      if (position >= 0) this.vadPosition = position;
+    };
+    this.vad.watch(ping, onBeat, LOADING_HANG_MS);
     await this.vad.call((r) => r.load(modelUrls(), this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))));
-    this.vad.watch(
-      (r) => r.ping(),
-      (position) => {
-        if (position >= 0) this.vadPosition = position;
-      },
-    );
+    this.vad.watch(ping, onBeat);
   }
 
   private async startStt(
@@ -181,6 +188,7 @@ export class DictationPipeline {
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<BackendDecision> {
     this.stt.spawn();
+    this.stt.watch((r) => r.ping(), undefined, LOADING_HANG_MS);
     const decision = await this.stt.call((r) =>
       r.load(modelUrls(), setting, remembered, this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))),
     );
@@ -300,6 +308,7 @@ export class DictationPipeline {
     const running = this.recovering.get(id);
     if (running) return running;
     const policy = this.policies[id];
+    const noticedAt = performance.now();
     const work = (async () => {
       let lastError: unknown = reason;
       for (let delay = policy.onDeath(performance.now()); delay !== null; delay = policy.onDeath(performance.now())) {
@@ -310,6 +319,7 @@ export class DictationPipeline {
             if (id === 'vad') await this.restartVad();
             else await this.restartStt();
           });
+          this.callbacks.onWorkerRecovered(id, performance.now() - noticedAt);
           return;
         } catch (error) {
           lastError = error;
@@ -418,16 +428,6 @@ export class DictationPipeline {
 
   get restarts(): number {
     return this.vad.restarts + this.stt.restarts;
-  }
-
-  /** Benchmarks: one clip through the STT worker, outside dictation. */
-  transcribeClip(samples: Float32Array): Promise<{ text: string; inferenceMs: number }> {
-    return this.stt.call((r) => r.transcribeClip(Comlink.transfer(samples, [samples.buffer])));
-  }
-
-  /** Benchmarks: Silero's time per frame in the VAD worker. */
-  measureVadFrames(samples: Float32Array): Promise<number[]> {
-    return this.vad.call((r) => r.measureFrames(Comlink.transfer(samples, [samples.buffer])));
   }
 
   ringWritePosition(): number | null {

@@ -24,6 +24,8 @@ export const backendDecision = signal<BackendDecision | null>(null);
 export const isolated = signal(false);
 /** Worker replacements so far (diagnostics). */
 export const restarts = signal(0);
+/** Milliseconds from noticing the newest failure to its replacement working (diagnostics). */
+export const lastRecoveryMs = signal<number | null>(null);
 /** The chosen microphone's deviceId, or '' for the browser's default. */
 export const microphoneId = signal('');
 

@@ -105,17 +105,25 @@ export class SupervisedWorker<Api extends SupervisedApi> {
       .catch(() => {});
   }
 
-  /** Starts pinging; `onBeat` receives each answer (e.g. the VAD's read position). */
-  watch(ping: (remote: Comlink.Remote<Api>) => Promise<number>, onBeat?: (value: number) => void): void {
+  /**
+   * Starts pinging; `onBeat` receives each answer (e.g. the VAD's read
+   * position). `hangMs` is how long an answer may take: longer while a model
+   * loads, when one synchronous step can hold the worker for seconds on a slow device.
+   */
+  watch(
+    ping: (remote: Comlink.Remote<Api>) => Promise<number>,
+    onBeat?: (value: number) => void,
+    hangMs = DEFAULT_HANG.hangMs,
+  ): void {
     this.stopWatching();
-    this.hang = new HangDetector();
+    this.hang = new HangDetector({ ...DEFAULT_HANG, hangMs });
     const generation = this.generation;
     this.heartbeat = setInterval(() => {
       const remote = this.remoteApi;
       if (!remote || generation !== this.generation) return;
       const verdict = this.hang.tick(performance.now(), this.progress());
       if (verdict === 'hung') {
-        this.fail(`it stopped responding for over ${DEFAULT_HANG.hangMs / 1000} s`);
+        this.fail(`it stopped responding for over ${hangMs / 1000} s`);
       } else if (verdict === 'ping') {
         ping(remote)
           .then((value) => {

@@ -1,3 +1,5 @@
+import { SAMPLE_RATE } from '../shared/types';
+
 /**
  * Streaming sample-rate conversion to 16 kHz for the capture worklet.
  *
@@ -69,7 +71,7 @@ export class StreamingResampler {
   /** Inputs still to consume before the next output is due. */
   private need = 1;
 
-  constructor(inputRate: number, outputRate = 16000, options: ResamplerOptions = {}) {
+  constructor(inputRate: number, outputRate = SAMPLE_RATE, options: ResamplerOptions = {}) {
     if (!(inputRate > 0) || !(outputRate > 0) || !Number.isFinite(inputRate) || !Number.isFinite(outputRate)) {
       throw new RangeError(`StreamingResampler: bad rates ${inputRate} → ${outputRate}`);
     }
@@ -190,14 +192,6 @@ export class StreamingResampler {
     this.phase = phase;
     this.need = need;
     return written;
-  }
-
-  /** Forget all history, as if freshly constructed. */
-  reset(): void {
-    this.history.fill(0);
-    this.head = 0;
-    this.phase = 0;
-    this.need = 1;
   }
 }
 

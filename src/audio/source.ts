@@ -23,8 +23,9 @@ export function openAudioSource(handle: AudioSourceHandle, onGap?: (samples: num
     if (ring.writePosition() === 0 && start > 0) ring.startAt(start);
     const expected = ring.writePosition();
     if (start > expected) {
-      // The worklet skipped audio (it counts why); keep the timeline aligned
-      // by writing silence, and report the span as lost.
+      // The worklet no longer held that audio (a replacement asked for more
+      // than its ring keeps): keep the timeline aligned by writing silence,
+      // and report the span as lost.
       onGap?.(start - expected);
       ring.write(new Float32Array(Math.min(start - expected, ring.capacity)));
     }

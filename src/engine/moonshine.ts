@@ -1,4 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { SAMPLE_RATE } from '../shared/types';
 import { ModelOutputError, requireOutput } from './onnx';
 import { periodicYield } from './yield';
 
@@ -16,7 +17,6 @@ export const EOS_TOKEN = 2;
 export const TOKENS_PER_SECOND = 6;
 /** Short clips still need room for a word or two and the full stop. */
 export const MIN_TOKEN_BUDGET = 8;
-const SAMPLE_RATE = 16000;
 
 type TensorConstructor = typeof Tensor;
 

@@ -1,4 +1,4 @@
-import type { DetectedSegmentEvent as SegmentEvent } from '../shared/types';
+import { SAMPLE_RATE, type DetectedSegmentEvent as SegmentEvent } from '../shared/types';
 
 /**
  * Turns per-frame speech probabilities into speech segments addressed by
@@ -31,7 +31,7 @@ export interface SegmenterOptions {
 }
 
 export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
-  sampleRate: 16000,
+  sampleRate: SAMPLE_RATE,
   frameSamples: 512,
   startThreshold: 0.5,
   endThreshold: 0.35,

@@ -1,4 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { SAMPLE_RATE } from '../shared/types';
 import { ModelOutputError, requireOutput } from './onnx';
 
 /** Silero VAD v5 takes bare 512-sample frames at 16 kHz (v6 would need a 64-sample context). */
@@ -22,7 +23,7 @@ export class SileroVad {
         throw new ModelOutputError(`Silero VAD lacks input ${name}; is this the v5 model?`);
       }
     }
-    this.sampleRate = new TensorCtor('int64', BigInt64Array.of(16000n), []);
+    this.sampleRate = new TensorCtor('int64', BigInt64Array.of(BigInt(SAMPLE_RATE)), []);
     this.state = this.freshState();
   }
 

@@ -13,6 +13,8 @@ export interface TranscribeRequest {
   endSample: number;
   /** False once the request is no longer worth finishing. */
   shouldContinue: () => boolean;
+  /** For a final: the newest live text shown for the segment, which the final must not silently drop. */
+  shownText?: string;
 }
 
 export interface TranscribeOutcome {
@@ -82,6 +84,8 @@ export class TranscriptionScheduler {
   /** Segments that will never end (their VAD was replaced): a late 'start' must not reopen them. */
   private readonly cancelled = new Set<number>();
   private active: { id: number; start: number } | null = null;
+  /** The newest non-empty partial emitted per segment, until its final. */
+  private readonly shown = new Map<number, string>();
   /** The range the open segment will have if the current pause lasts: decoded early, during the hangover. */
   private speculative: Final | null = null;
   /** The speculative decode's outcome, used when the segment's end confirms the same range. */
@@ -221,6 +225,7 @@ export class TranscriptionScheduler {
       segmentId: range.id,
       startSample: range.start,
       endSample: range.end,
+      shownText: this.shown.get(range.id),
       // Worth finishing while the segment is still open or its end confirmed this very range; a newer
       // pause (the speaker went on, then paused again) makes it moot.
       shouldContinue: () =>
@@ -240,10 +245,12 @@ export class TranscriptionScheduler {
         segmentId: final.id,
         startSample: final.start,
         endSample: final.end,
+        shownText: this.shown.get(final.id),
         shouldContinue: () => true,
       });
       if (!tried.failed) outcome = tried;
     }
+    this.shown.delete(final.id);
     if (!outcome) {
       this.deps.emit({
         kind: 'gap',
@@ -286,6 +293,7 @@ export class TranscriptionScheduler {
       return;
     }
     if (this.active?.id !== active.id) return; // the segment ended meanwhile; its final follows
+    if (outcome.text.trim()) this.shown.set(active.id, outcome.text);
     this.deps.emit({
       kind: 'partial',
       segmentId: active.id,

@@ -1,5 +1,7 @@
 import type { AudioRing } from '../audio/ring';
 import { type PipelineStats, Stat } from '../shared/stats';
+import { SAMPLE_RATE } from '../shared/types';
+import { guardFinal } from './final-guard';
 import type { MoonshineModel } from './moonshine';
 import type { TranscribeOutcome, TranscribeRequest } from './stt-scheduler';
 import { detokenize } from './tokenizer';
@@ -30,11 +32,35 @@ export class RingTranscriber {
     };
     this.stats.add(Stat.SttProgress, 1);
     const result = await this.model.decode(usable, { shouldContinue });
-    const inferenceMs = performance.now() - t0;
-    if (!result.aborted) {
-      this.stats.set(Stat.SttLastInferenceMs, inferenceMs);
-      this.stats.set(Stat.SttLastAudioMs, usable.length / 16);
+    let text = detokenize(result.tokens);
+    let aborted = result.aborted;
+    if (!aborted && request.kind === 'final' && request.shownText) {
+      // The final must not silently drop what the live text showed (see final-guard.ts).
+      try {
+        const guarded = await guardFinal({
+          partialText: request.shownText,
+          finalText: text,
+          audio: usable,
+          decode: async (piece) => {
+            const again = await this.model.decode(piece, { shouldContinue });
+            if (again.aborted) throw new GuardAborted();
+            return detokenize(again.tokens);
+          },
+        });
+        text = guarded.text;
+      } catch (error) {
+        if (!(error instanceof GuardAborted)) throw error;
+        aborted = true;
+      }
     }
-    return { text: detokenize(result.tokens), inferenceMs, lostSamples: lost, aborted: result.aborted };
+    const inferenceMs = performance.now() - t0;
+    if (!aborted) {
+      this.stats.set(Stat.SttLastInferenceMs, inferenceMs);
+      this.stats.set(Stat.SttLastAudioMs, (usable.length / SAMPLE_RATE) * 1000);
+    }
+    return { text, inferenceMs, lostSamples: lost, aborted };
   }
 }
+
+/** A re-decode the guard asked for was abandoned (the request stopped being worth finishing). */
+class GuardAborted extends Error {}

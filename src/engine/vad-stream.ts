@@ -36,11 +36,10 @@ export class VadStream {
     options: VadStreamOptions = {},
   ) {
     this.segmenter = new Segmenter(options.segmenter, options.firstId, options.floorSample);
-    // A replacement worker resumes where its predecessor left off, as far as the ring still holds it.
-    this.position = Math.max(
-      ring.oldestAvailable(),
-      Math.min(options.fromSample ?? Number.POSITIVE_INFINITY, ring.writePosition()),
-    );
+    // A replacement worker resumes where its predecessor left off. On the
+    // MessagePort path its ring may still be empty here (the backlog is on its
+    // way), so how much of that the ring holds is checked when reading.
+    this.position = options.fromSample ?? ring.writePosition();
     vad.reset();
   }
 
@@ -61,9 +60,9 @@ export class VadStream {
       const written = this.ring.writePosition();
       this.stats.set(Stat.VadLagSamples, written - this.position);
       if (written - this.position < VAD_FRAME_SAMPLES) return;
-      if (written - this.position > this.ring.capacity) {
-        // Fell a whole ring behind (e.g. the tab was frozen): skip to what is still there.
-        const oldest = this.ring.oldestAvailable();
+      const oldest = this.ring.oldestAvailable();
+      if (this.position < oldest) {
+        // Fell behind what the ring holds (e.g. the tab was frozen): skip to what is still there.
         this.stats.add(Stat.DroppedSamples, oldest - this.position);
         this.position = oldest;
       }

@@ -111,3 +111,25 @@ export function wordErrorRate(reference: string, hypothesis: string): WerResult 
   const wer = n === 0 ? (errors > 0 ? 1 : 0) : errors / n;
   return { wer, substitutions, deletions, insertions, refWords: n };
 }
+
+/**
+ * How many of the reference's words the hypothesis contains in order (the
+ * longest common subsequence of normalised words). "No words lost" is judged
+ * by this count, against the same audio transcribed without a fault.
+ */
+export function wordsInOrder(reference: string, hypothesis: string): number {
+  const ref = normalizeForWer(reference);
+  const hyp = normalizeForWer(hypothesis);
+  let previous = new Uint32Array(hyp.length + 1);
+  let current = new Uint32Array(hyp.length + 1);
+  for (const word of ref) {
+    for (let j = 1; j <= hyp.length; j++) {
+      current[j] =
+        hyp[j - 1] === word
+          ? (previous[j - 1] as number) + 1
+          : Math.max(previous[j] as number, current[j - 1] as number);
+    }
+    [previous, current] = [current, previous];
+  }
+  return previous[hyp.length] as number;
+}

@@ -1,3 +1,5 @@
+import { SAMPLE_RATE } from './types';
+
 /**
  * Pipeline figures kept as Int32 counters. When the page is cross-origin
  * isolated the buffer is a SharedArrayBuffer written by the workers with
@@ -33,6 +35,8 @@ export enum Stat {
   SttProgress = 14,
 }
 export const STAT_COUNT = 16;
+
+const SAMPLES_PER_MS = SAMPLE_RATE / 1000;
 
 export function createStatsBuffer(shared: boolean): Int32Array {
   const bytes = STAT_COUNT * 4;
@@ -82,7 +86,7 @@ export function viewStats(c: Int32Array): StatsView {
   const backend = at(Stat.Backend);
   return {
     levelDb: at(Stat.LevelCentiDb) / 100,
-    vadLagMs: at(Stat.VadLagSamples) / 16,
+    vadLagMs: at(Stat.VadLagSamples) / SAMPLES_PER_MS,
     vadFrameMs: at(Stat.VadFrameMicros) / 1000,
     lastInferenceMs: at(Stat.SttLastInferenceMs),
     realTimeFactor: audioMs > 0 ? at(Stat.SttLastInferenceMs) / audioMs : null,
@@ -92,7 +96,7 @@ export function viewStats(c: Int32Array): StatsView {
     partialsAbandoned: at(Stat.PartialsAbandoned),
     backend: backend === 1 ? 'wasm' : backend === 2 ? 'webgpu' : '—',
     threads: at(Stat.Threads),
-    sttLagMs: at(Stat.SttLagSamples) / 16,
+    sttLagMs: at(Stat.SttLagSamples) / SAMPLES_PER_MS,
     speaking: at(Stat.Speaking) === 1,
   };
 }

@@ -1,5 +1,14 @@
 import { storage } from '../app/offline';
-import { backendDecision, backendSetting, isolated, modelSource, phase, restarts, stats } from '../app/state';
+import {
+  backendDecision,
+  backendSetting,
+  isolated,
+  lastRecoveryMs,
+  modelSource,
+  phase,
+  restarts,
+  stats,
+} from '../app/state';
 import type { BackendSetting } from '../shared/types';
 
 const fmt = (value: number | null | undefined, digits = 0) => (value == null ? '—' : value.toFixed(digits));
@@ -25,6 +34,8 @@ export function Diagnostics({ onBackend }: { onBackend: (setting: BackendSetting
         <dd data-stat="results">{s ? `${s.partials} / ${s.finals} (${s.partialsAbandoned} abandoned)` : '—'}</dd>
         <dt>Worker restarts</dt>
         <dd data-stat="restarts">{restarts.value}</dd>
+        <dt>Last recovery</dt>
+        <dd data-stat="recovery">{lastRecoveryMs.value === null ? '—' : `${Math.round(lastRecoveryMs.value)} ms`}</dd>
         <dt>Backend</dt>
         <dd data-stat="backend" title={decision?.reason}>
           {decision ? `${decision.backend === 'webgpu' ? 'WebGPU' : 'WASM'} — ${decision.reason}` : '—'}

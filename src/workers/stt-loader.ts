@@ -1,6 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-web';
 import { MoonshineModel } from '../engine/moonshine';
 import type { BackendDecision, BackendName, BackendSetting, ModelUrls, ProgressCallback } from '../shared/types';
+import { SAMPLE_RATE } from '../shared/types';
 import { fetchWithProgress } from './fetch-progress';
 import { createSession, loadOrt, type OrtModule, wasmThreads } from './ort-runtime';
 import { probeWebGpu } from './webgpu-probe';
@@ -26,7 +27,7 @@ async function buildModel(ort: OrtModule, bytes: ModelBytes, backend: BackendNam
 }
 
 function quietNoise(seconds: number): Float32Array {
-  const noise = new Float32Array(16000 * seconds);
+  const noise = new Float32Array(SAMPLE_RATE * seconds);
   for (let i = 0; i < noise.length; i++) noise[i] = (Math.random() - 0.5) * 1e-3;
   return noise;
 }

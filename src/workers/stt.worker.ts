@@ -43,10 +43,7 @@ const api = {
     onProgress: ProgressCallback,
   ): Promise<BackendDecision> {
     if (counters) stats = new PipelineStats(counters);
-    if (loaded) {
-      for (const s of loaded.sessions) await s.release();
-      loaded = null;
-    }
+    // Called once per worker: a different backend gets a fresh worker (see DictationPipeline.switchBackend).
     loaded = await loadStt(urls, setting, remembered, onProgress);
     stats.set(Stat.Backend, loaded.decision.backend === 'webgpu' ? 2 : 1);
     stats.set(Stat.Threads, loaded.decision.threads);
@@ -162,10 +159,13 @@ const api = {
   statsSnapshot(): Int32Array {
     return stats.snapshot();
   },
+};
 
+/** Benchmark-only calls: compiled out of production builds (`__BENCH__`). */
+const benchApi = {
   /**
-   * Transcribes one clip outside dictation (benchmarks, diagnostics). Refused
-   * while dictating: one session must not run two decodes at once.
+   * Transcribes one clip outside dictation. Refused while dictating: one
+   * session must not run two decodes at once.
    */
   async transcribeClip(samples: Float32Array): Promise<{ text: string; inferenceMs: number }> {
     if (!loaded) throw new Error('Speech model is not loaded yet');
@@ -177,5 +177,7 @@ const api = {
 };
 
 export type SttApi = typeof api;
+/** What the bench build's worker answers. */
+export type SttBenchApi = typeof api & typeof benchApi;
 surfaceUnhandledRejections(self);
-Comlink.expose(api);
+Comlink.expose(__BENCH__ ? { ...api, ...benchApi } : api);

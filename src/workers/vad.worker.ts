@@ -153,16 +153,19 @@ const api = {
     clipCancelled = true;
     clip = null;
   },
+};
 
-  /** Milliseconds Silero takes per 512-sample frame of `samples` (benchmarks). */
+/** Benchmark-only calls: compiled out of production builds (`__BENCH__`). */
+const benchApi = {
+  /** Milliseconds Silero takes per 512-sample frame of `samples`. */
   async measureFrames(samples: Float32Array): Promise<number[]> {
     if (!vad) throw new Error('Voice detector is not loaded yet');
     if (session) throw new Error('Busy dictating');
     const times: number[] = [];
     vad.reset();
-    for (let at = 0; at + 512 <= samples.length; at += 512) {
+    for (let at = 0; at + VAD_FRAME_SAMPLES <= samples.length; at += VAD_FRAME_SAMPLES) {
       const t0 = performance.now();
-      await vad.probability(samples.slice(at, at + 512));
+      await vad.probability(samples.slice(at, at + VAD_FRAME_SAMPLES));
       times.push(performance.now() - t0);
     }
     vad.reset();
@@ -179,5 +182,7 @@ function reportAndStop(error: unknown): void {
 }
 
 export type VadApi = typeof api;
+/** What the bench build's worker answers. */
+export type VadBenchApi = typeof api & typeof benchApi;
 surfaceUnhandledRejections(self);
-Comlink.expose(api);
+Comlink.expose(__BENCH__ ? { ...api, ...benchApi } : api);

@@ -632,3 +632,38 @@ describe('early finals from a pause', () => {
     expect(h.requests).toEqual([]);
   });
 });
+
+describe('what the live text showed', () => {
+  it('travels with the final request, so the final can be checked against it', async () => {
+    vi.useRealTimers();
+    const requests: TranscribeRequest[] = [];
+    let written = 0;
+    const scheduler = new TranscriptionScheduler(
+      {
+        now: () => Date.now(),
+        writePosition: () => written,
+        transcribe: async (request) => {
+          requests.push(request);
+          return {
+            text: request.kind === 'partial' ? 'See you on' : '',
+            inferenceMs: 1,
+            lostSamples: 0,
+            aborted: false,
+          };
+        },
+        emit: () => {},
+      },
+      { minIntervalMs: 1, maxIntervalMs: 5, costFactor: 1, minNewSamples: 100, minPartialSamples: 100 },
+    );
+    scheduler.start();
+    scheduler.segment({ type: 'start', id: 1, startSample: 0 });
+    written = 16_000;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    scheduler.segment({ type: 'end', id: 1, startSample: 0, endSample: 16_000, reason: 'silence' });
+    await scheduler.idle();
+    scheduler.stop();
+    const final = requests.find((r) => r.kind === 'final');
+    expect(requests.some((r) => r.kind === 'partial')).toBe(true);
+    expect(final?.shownText).toBe('See you on');
+  });
+});

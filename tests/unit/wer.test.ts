@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeForWer, wordErrorRate } from '../../src/engine/wer';
+import { normalizeForWer, wordErrorRate, wordsInOrder } from '../../src/engine/wer';
 
 describe('normalizeForWer', () => {
   it('lowercases, strips punctuation and collapses whitespace', () => {
@@ -157,5 +157,16 @@ describe('wordErrorRate', () => {
     expect(ab.insertions).toBe(ba.deletions);
     // the→a (S), "the" and "team" deleted (2 D), "thanks" inserted (I).
     expect(ab).toMatchObject({ substitutions: 1, deletions: 2, insertions: 1, refWords: 11 });
+  });
+});
+
+describe('wordsInOrder', () => {
+  it('counts the reference words that arrive in order', () => {
+    expect(wordsInOrder('the cat sat on the mat', 'The cat sat on the mat.')).toBe(6);
+    expect(wordsInOrder('the cat sat on the mat', 'the mat sat')).toBe(2);
+    expect(wordsInOrder('one two three', '')).toBe(0);
+    // A repeated sentence adds no matches; a lost one takes them away.
+    expect(wordsInOrder('a b. c d.', 'a b. a b. c d.')).toBe(4);
+    expect(wordsInOrder('a b. c d.', 'c d.')).toBe(2);
   });
 });

@@ -1,0 +1,348 @@
+import { expect, type Page, test } from '@playwright/test';
+import { SERVERS } from '../../playwright.config';
+import { normalizeForWer, wordsInOrder } from '../../src/engine/wer';
+import { diagnostic, launch, openReady, type TestBrowser, TRANSCRIPTS } from './browser';
+
+/**
+ * Faults injected at the worst moments, on the isolated path (shared ring)
+ * and the non-isolated one (MessagePort chunks, service workers blocked).
+ *
+ * "No words lost" is strict: every reference word the fault-free run gets
+ * right must arrive in order (within one word), and no sentence may arrive
+ * twice (the word count stays within one of the fault-free run's).
+ */
+
+/** dictation-44k.wav is 23.4 s: a second more lets the fake device play out. */
+const DICTATION_SECONDS = 24.5;
+const REFERENCE = TRANSCRIPTS['dictation.wav'] ?? '';
+
+type Path = 'isolated' | 'plain';
+const PATHS: Path[] = ['isolated', 'plain'];
+
+/**
+ * Lets the test reach the page's workers and the capture node at any moment,
+ * from inside the page (so a fault can land between two messages), and kill
+ * a worker the way a crash would: `terminate()` raises no event on the page.
+ */
+async function instrument(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    type Hooks = {
+      workers: { name: string; worker: Worker }[];
+      nodes: AudioWorkletNode[];
+      /** Kill these workers right after the page sends the STT its n-th segment end. */
+      killAfterEnd: { n: number; names: string[] } | null;
+      endsSent: number;
+      kill(names: string[]): void;
+    };
+    const hooks: Hooks = {
+      workers: [],
+      nodes: [],
+      killAfterEnd: null,
+      endsSent: 0,
+      kill(names) {
+        for (const entry of hooks.workers) if (names.includes(entry.name)) entry.worker.terminate();
+      },
+    };
+    (window as unknown as { __faults: Hooks }).__faults = hooks;
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        hooks.workers.push({ name: options?.name ?? '', worker: this });
+      }
+      override postMessage(message: unknown, transfer?: unknown): void {
+        super.postMessage(message, transfer as Transferable[]);
+        const call = message as { path?: string[]; argumentList?: { value?: { type?: string } }[] };
+        if (call?.path?.[0] !== 'segment' || call.argumentList?.[0]?.value?.type !== 'end') return;
+        hooks.endsSent++;
+        const plan = hooks.killAfterEnd;
+        if (plan && hooks.endsSent === plan.n) {
+          hooks.killAfterEnd = null;
+          hooks.kill(plan.names);
+        }
+      }
+    };
+    const NativeNode = window.AudioWorkletNode;
+    window.AudioWorkletNode = class extends NativeNode {
+      constructor(context: BaseAudioContext, name: string, options?: AudioWorkletNodeOptions) {
+        super(context, name, options);
+        hooks.nodes.push(this);
+      }
+    };
+  });
+}
+
+async function open(path: Path): Promise<TestBrowser> {
+  const browser = await launch({ wav: 'dictation-44k.wav', blockServiceWorkers: path === 'plain' });
+  await instrument(browser.page);
+  await openReady(browser.page, path === 'isolated' ? SERVERS.isolated : SERVERS.plain);
+  expect(await browser.page.evaluate(() => crossOriginIsolated)).toBe(path === 'isolated');
+  return browser;
+}
+
+const kill = (page: Page, names: string[]) =>
+  page.evaluate((n) => (window as unknown as { __faults: { kill(names: string[]): void } }).__faults.kill(n), names);
+
+/** Dictates the whole file; `during` runs once the first words show, `atStop` right after Stop is pressed. */
+async function dictate(
+  page: Page,
+  faults: { during?: (page: Page) => Promise<void>; atStop?: (page: Page) => Promise<void> } = {},
+): Promise<string> {
+  const startedAt = Date.now();
+  await page.getByRole('button', { name: 'Start dictation' }).click();
+  await expect(page.getByLabel('Live text')).not.toBeEmpty({ timeout: 10_000 });
+  await faults.during?.(page);
+  await page.waitForTimeout(Math.max(0, DICTATION_SECONDS * 1000 - (Date.now() - startedAt)));
+  await page.getByRole('button', { name: 'Stop dictation' }).click();
+  await faults.atStop?.(page);
+  await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+  return page.getByLabel('Transcript').inputValue();
+}
+
+/** The fault-free transcript of each path, made once per run. */
+const baselines = new Map<Path, string>();
+async function baseline(path: Path): Promise<string> {
+  const known = baselines.get(path);
+  if (known !== undefined) return known;
+  const browser = await open(path);
+  try {
+    const transcript = await dictate(browser.page);
+    console.log(`fault-free ${path}: ${transcript}`);
+    baselines.set(path, transcript);
+    return transcript;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function expectNoWordsLost(path: Path, transcript: string): Promise<void> {
+  const clean = await baseline(path);
+  const expected = wordsInOrder(REFERENCE, clean);
+  const got = wordsInOrder(REFERENCE, transcript);
+  const detail = `fault-free (${expected} words in order): ${clean}\nwith the fault (${got}): ${transcript}`;
+  expect(got, detail).toBeGreaterThanOrEqual(expected - 1);
+  expect(normalizeForWer(transcript).length, `a sentence arrived twice?\n${detail}`).toBeLessThanOrEqual(
+    normalizeForWer(clean).length + 1,
+  );
+  expect(transcript, 'no gap was needed').not.toContain('[');
+}
+
+async function restarts(page: Page): Promise<number> {
+  await page.locator('summary', { hasText: 'Diagnostics' }).click();
+  const count = Number(await diagnostic(page, 'restarts'));
+  if (count > 0) console.log(`${count} restart(s); the last took ${await diagnostic(page, 'recovery')} to recover`);
+  return count;
+}
+
+for (const path of PATHS) {
+  test.describe(`${path} path`, () => {
+    test('both workers dying mid-utterance lose no words', async () => {
+      const browser = await open(path);
+      try {
+        const transcript = await dictate(browser.page, {
+          during: async (page) => {
+            await kill(page, ['utter-vad', 'utter-stt']);
+            await expect(page.getByText(/is being restarted/)).toBeVisible({ timeout: 5_000 });
+          },
+        });
+        await expectNoWordsLost(path, transcript);
+        expect(await restarts(browser.page)).toBe(2);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    test('the speech worker dying between a segment’s end and its final loses no words', async () => {
+      const browser = await open(path);
+      try {
+        await browser.page.evaluate(() => {
+          (window as unknown as { __faults: { killAfterEnd: unknown } }).__faults.killAfterEnd = {
+            n: 2,
+            names: ['utter-stt'],
+          };
+        });
+        const transcript = await dictate(browser.page);
+        expect(
+          await browser.page.evaluate(
+            () => (window as unknown as { __faults: { endsSent: number } }).__faults.endsSent,
+          ),
+        ).toBeGreaterThan(2);
+        await expectNoWordsLost(path, transcript);
+        expect(await restarts(browser.page)).toBe(1);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    test('both workers dying during Stop lose no words', async () => {
+      const browser = await open(path);
+      try {
+        const transcript = await dictate(browser.page, {
+          atStop: async (page) => {
+            await kill(page, ['utter-vad', 'utter-stt']);
+          },
+        });
+        await expectNoWordsLost(path, transcript);
+        expect(await restarts(browser.page)).toBe(2);
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+}
+
+test('both workers dying at the end of the first sentence, and the voice detector throwing, lose no words', async () => {
+  const browser = await open('isolated');
+  try {
+    await browser.page.evaluate(() => {
+      (window as unknown as { __faults: { killAfterEnd: unknown } }).__faults.killAfterEnd = {
+        n: 1,
+        names: ['utter-vad', 'utter-stt'],
+      };
+    });
+    const transcript = await dictate(browser.page, {
+      during: async (page) => {
+        // Once the replacements run, the new voice detector throws mid-utterance.
+        await expect(page.getByText(/is being restarted/)).toBeVisible({ timeout: 15_000 });
+        await page.waitForTimeout(4000);
+        const vad = page.workers().find((w) => w.url().includes('vad.worker'));
+        await vad?.evaluate(() => {
+          setTimeout(() => {
+            throw new Error('injected fault');
+          }, 0);
+        });
+      },
+    });
+    await expectNoWordsLost('isolated', transcript);
+    expect(await restarts(browser.page)).toBe(3);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a frozen page does not make the supervisor replace healthy workers', async () => {
+  const browser = await open('isolated');
+  const { page, context } = browser;
+  try {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    // Give the supervisor a few heartbeats to misjudge, if it would.
+    await page.waitForTimeout(3000);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expect(page.getByText(/is being restarted/)).toHaveCount(0);
+    expect(await restarts(page)).toBe(0);
+    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a main thread blocked for 2.5 s mid-utterance replaces no worker and loses no words', async () => {
+  const browser = await open('isolated');
+  try {
+    const transcript = await dictate(browser.page, {
+      during: async (page) => {
+        await page.evaluate(() => {
+          const until = performance.now() + 2500;
+          while (performance.now() < until) {
+            // A page busy with something else entirely.
+          }
+        });
+      },
+    });
+    await expect(browser.page.getByText(/is being restarted/)).toHaveCount(0);
+    expect(await restarts(browser.page)).toBe(0);
+    await expectNoWordsLost('isolated', transcript);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a worker that keeps dying stops dictation, releases the microphone and offers Retry', async () => {
+  const browser = await open('isolated');
+  const { page } = browser;
+  try {
+    await page.evaluate(() => {
+      const w = window as unknown as {
+        __streams: MediaStream[];
+        __faults: { workers: { name: string; worker: Worker }[] };
+      };
+      w.__streams = [];
+      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await getUserMedia(constraints);
+        w.__streams.push(stream);
+        return stream;
+      };
+    });
+    await page.getByRole('button', { name: 'Start dictation' }).click();
+    await expect(page.getByLabel('Live text')).not.toBeEmpty({ timeout: 10_000 });
+    // Every speech worker, the one running and each replacement, dies 1.5 s into its life.
+    await page.evaluate(() => {
+      const faults = (
+        window as unknown as { __faults: { workers: { name: string; worker: Worker }[]; kill(n: string[]): void } }
+      ).__faults;
+      const doomed = new Set<Worker>();
+      (window as unknown as { __killer: number }).__killer = setInterval(() => {
+        for (const { name, worker } of faults.workers) {
+          if (name !== 'utter-stt' || doomed.has(worker)) continue;
+          doomed.add(worker);
+          setTimeout(() => worker.terminate(), 1500);
+        }
+      }, 50) as unknown as number;
+    });
+    await expect(page.getByRole('alert')).toContainText('kept failing', { timeout: 45_000 });
+    await page.evaluate(() => clearInterval((window as unknown as { __killer: number }).__killer));
+    const tracks = await page.evaluate(() =>
+      (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) =>
+        s.getTracks().map((t) => t.readyState),
+      ),
+    );
+    expect(tracks).toEqual(['ended']);
+    // Whatever was said before is still there; the way out is Retry.
+    const before = await page.getByLabel('Transcript').inputValue();
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+    expect(await page.getByLabel('Transcript').inputValue()).toBe(before);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a failure in the audio worklet is reported and stops dictation', async () => {
+  const browser = await open('isolated');
+  const { page } = browser;
+  try {
+    await page.getByRole('button', { name: 'Start dictation' }).click();
+    await expect(page.getByLabel('Live text')).not.toBeEmpty({ timeout: 10_000 });
+    await page.evaluate(() => {
+      const node = (window as unknown as { __faults: { nodes: AudioWorkletNode[] } }).__faults.nodes.at(-1);
+      node?.dispatchEvent(new ErrorEvent('processorerror', { message: 'injected' }));
+    });
+    await expect(page.getByRole('alert')).toContainText('microphone audio stopped working');
+    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 30_000 });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a model download that stalls ends in a message and Retry, not a progress bar forever', async () => {
+  const browser = await launch({ wav: 'dictation-44k.wav', blockServiceWorkers: true });
+  const { page } = browser;
+  try {
+    let stall = true;
+    await page.route('**/moonshine-tiny-decoder-merged.onnx', async (route) => {
+      if (!stall) return route.continue();
+      // Never answers: the connection hangs.
+    });
+    await page.goto(SERVERS.plain);
+    await expect(page.getByRole('alert')).toContainText('could not be loaded', { timeout: 60_000 });
+    stall = false;
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+  } finally {
+    await browser.close();
+  }
+});
