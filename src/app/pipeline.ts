@@ -1,9 +1,9 @@
 import * as Comlink from 'comlink';
 import { type Capture, startCapture } from '../audio/capture';
 import { AudioRing } from '../audio/ring';
-import { RestartPolicy } from '../engine/liveness';
+import { RestartPolicy, stopBudgetMs } from '../engine/liveness';
 import { SegmentLedger } from '../engine/segment-ledger';
-import { createStatsBuffer, mergeSnapshots, Stat } from '../shared/stats';
+import { createStatsBuffer, mergeSnapshots, Stat, viewStats } from '../shared/stats';
 import type {
   AudioSourceHandle,
   BackendDecision,
@@ -15,6 +15,7 @@ import type {
   VadStatusEvent,
   WorkerId,
 } from '../shared/types';
+import { SAMPLE_RATE } from '../shared/types';
 import type { SttApi } from '../workers/stt.worker';
 import type { VadApi } from '../workers/vad.worker';
 import { SupervisedWorker, WorkerDiedError } from './supervised-worker';
@@ -40,10 +41,10 @@ export interface PipelineCallbacks {
   onCaptureFailed(message: string): void;
 }
 
-/** Stop waits at most this long for the last finals, then marks what is left as gaps. */
-export const STOP_BUDGET_MS = 8000;
 /** A model load with no progress for this long (while the page runs) is a stall. */
 export const LOAD_STALL_MS = 30_000;
+/** While Stop waits, each sign of progress from the speech worker allows it this much longer. */
+const STOP_PROGRESS_GRACE_MS = 4000;
 /** While loading, a worker may go this long without answering a ping (one session build is synchronous). */
 const LOADING_HANG_MS = 15_000;
 
@@ -377,7 +378,7 @@ export class DictationPipeline {
   /**
    * Stops the microphone at once, then lets the workers finish the audio
    * already captured: the last words still become final text, even if a
-   * worker has to be replaced on the way. Bounded: after STOP_BUDGET_MS what
+   * worker has to be replaced on the way. Bounded (see `stopBudgetMs`): what
    * is left is marked as gaps.
    */
   async stop(): Promise<void> {
@@ -385,9 +386,11 @@ export class DictationPipeline {
     if (!capture) return;
     try {
       await capture.stop();
+      const owedMs = (this.ledger.owedSamples(this.ringWritePosition() ?? this.vadPosition) / SAMPLE_RATE) * 1000;
+      const rtf = viewStats(await this.stats()).realTimeFactor;
       const finished = await Promise.race([
         this.finishOwed().then(() => true),
-        sleep(STOP_BUDGET_MS).then(() => false),
+        this.stopDeadline(stopBudgetMs(owedMs, rtf)).then(() => false),
       ]);
       if (!finished) this.abandonOwed();
     } finally {
@@ -395,6 +398,24 @@ export class DictationPipeline {
       await capture.close();
       await this.vad.call((r) => r.stop()).catch(() => {});
       await this.stt.call((r) => r.stop()).catch(() => {});
+    }
+  }
+
+  /**
+   * Resolves when Stop has waited `budgetMs`, or longer while the speech
+   * worker still shows progress (shared path): a slow backend finishing its
+   * last decode is not cut off, and a stuck one is the supervisor's to replace.
+   */
+  private async stopDeadline(budgetMs: number): Promise<void> {
+    const progress = () => (this.ring ? Atomics.load(this.counters, Stat.SttProgress) : 0);
+    let deadline = performance.now() + budgetMs;
+    let mark = progress();
+    while (performance.now() < deadline) {
+      await sleep(250);
+      if (progress() !== mark) {
+        mark = progress();
+        deadline = Math.max(deadline, performance.now() + STOP_PROGRESS_GRACE_MS);
+      }
     }
   }
 

@@ -102,3 +102,21 @@ export class RestartPolicy {
     this.deaths = [];
   }
 }
+
+/** Stop always allows this long for the last finals, whatever is owed. */
+export const STOP_BASE_MS = 8000;
+/** The real-time factor assumed before any decode was timed. */
+const UNKNOWN_RTF = 0.1;
+
+/**
+ * How long Stop may wait for the last finals before marking what is left as
+ * gaps: a few seconds, plus three times what decoding the owed audio should
+ * take at the speed the model was last seen to run. A slow backend (a
+ * software GPU, an old phone) gets the time its finals really need; a worker
+ * that hangs is the supervisor's to notice and replace meanwhile.
+ */
+export function stopBudgetMs(owedAudioMs: number, realTimeFactor: number | null): number {
+  const rtf =
+    realTimeFactor !== null && Number.isFinite(realTimeFactor) && realTimeFactor > 0 ? realTimeFactor : UNKNOWN_RTF;
+  return STOP_BASE_MS + 3 * rtf * Math.max(0, owedAudioMs);
+}

@@ -87,6 +87,14 @@ export class SegmentLedger {
     };
   }
 
+  /** Samples of audio still owed a final; the open segment counts up to `openEnd`. */
+  owedSamples(openEnd: number): number {
+    let total = 0;
+    for (const e of this.owed.values()) total += e.endSample - e.startSample;
+    if (this.open) total += Math.max(0, openEnd - this.open.startSample);
+    return total;
+  }
+
   /** True when every segment that started has its final. */
   get settledAll(): boolean {
     return this.open === null && this.owed.size === 0;

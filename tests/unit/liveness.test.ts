@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HangDetector, RestartPolicy } from '../../src/engine/liveness';
+import { HangDetector, RestartPolicy, STOP_BASE_MS, stopBudgetMs } from '../../src/engine/liveness';
 
 const options = { intervalMs: 500, hangMs: 4000 };
 
@@ -105,5 +105,17 @@ describe('RestartPolicy', () => {
     expect(verdicts.at(-1)).toBeNull();
     policy.reset();
     expect(policy.onDeath(21_000)).toBe(0);
+  });
+});
+
+describe('stopBudgetMs', () => {
+  it('allows a few seconds, plus three times the expected decode time of what is owed', () => {
+    expect(stopBudgetMs(0, 0.05)).toBe(STOP_BASE_MS);
+    expect(stopBudgetMs(10_000, 0.05)).toBe(STOP_BASE_MS + 1500);
+    // A software GPU decoding at 4× real time gets the time its final needs.
+    expect(stopBudgetMs(2_000, 4)).toBe(STOP_BASE_MS + 24_000);
+    // Nothing timed yet: a cautious default, never NaN.
+    expect(stopBudgetMs(10_000, null)).toBe(STOP_BASE_MS + 3000);
+    expect(stopBudgetMs(10_000, Number.NaN)).toBe(STOP_BASE_MS + 3000);
   });
 });

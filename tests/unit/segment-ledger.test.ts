@@ -389,3 +389,12 @@ describe('exactly once', () => {
     expect(ledger.oldestNeeded()).toBeNull();
   });
 });
+
+describe('owedSamples', () => {
+  it('adds up the owed segments and the open one up to a given end', () => {
+    const ledger = ledgerOf(start(1, 0), end(1, 0, 100), start(2, 200), end(2, 200, 260), start(3, 300));
+    ledger.finalReceived(1);
+    expect(ledger.owedSamples(350)).toBe(60 + 50);
+    expect(ledger.owedSamples(100)).toBe(60);
+  });
+});
