@@ -6,66 +6,86 @@ import { AudioRing } from './ring';
 
 /**
  * Real-time code: runs on the audio thread every 128 frames (~2.9 ms at
- * 44.1 kHz). Everything `process()` touches per quantum is allocated in the
- * constructor; it never logs, locks or posts per quantum. Its only output is
- * the shared ring, or, without cross-origin isolation, a private ring of the
- * same size from which a chunk is posted to each worker every `chunkSamples`
- * (~128 ms; each post allocates the array it transfers, off the per-quantum path).
+ * 44.1 kHz). Everything `process()` touches per quantum is allocated when the
+ * processor is prepared; it never logs, locks or posts per quantum. Its only
+ * output is the shared ring, or, without cross-origin isolation, a private
+ * ring of the same size from which a chunk is posted to each worker every
+ * `chunkSamples` (~128 ms; each post allocates the array it transfers, off the
+ * per-quantum path).
  */
 class CaptureProcessor extends AudioWorkletProcessor {
-  private readonly resampler = new StreamingResampler(sampleRate, SAMPLE_RATE);
+  /** Built on 'prepare', not in the constructor (see there). */
+  private resampler: StreamingResampler | null = null;
   /** Sized for the largest render quantum browsers use today; grown (rarely) if one is larger. */
-  private mono = new Float32Array(1024);
-  private resampled = new Float32Array(this.resampler.maxOutputFor(1024));
+  private mono = new Float32Array(0);
+  private resampled = new Float32Array(0);
   /** The shared ring (isolated), or this thread's own (MessagePort path). */
-  private readonly ring: AudioRing;
+  private ring: AudioRing | null = null;
+  private readonly options: CaptureProcessorOptions;
   private readonly shared: boolean;
 
   // MessagePort fallback: the ports chunks go to, and where the next chunk starts.
   private ports: MessagePort[] = [];
-  private readonly chunkSamples: number;
   private chunkStart = 0;
   private stopped = false;
 
+  /**
+   * Kept trivial: Chromium's main thread waits while the processor is
+   * constructed (measured: 1–95 ms for `new AudioWorkletNode` with the
+   * resampler's filter tables and the 2 MB ring built here, 1–4 ms for an
+   * empty processor), and that wait was the long task at Start. The tables
+   * and the ring are built on the 'prepare' message instead, on this thread,
+   * with nobody waiting; until then the input is not yet captured.
+   */
   constructor(options: { processorOptions?: unknown }) {
     super(options);
-    const opts = options.processorOptions as CaptureProcessorOptions;
-    this.shared = opts.ring !== null;
-    this.ring = opts.ring ? new AudioRing(opts.ring) : AudioRing.create(undefined, false);
-    this.chunkSamples = opts.chunkSamples;
+    this.options = options.processorOptions as CaptureProcessorOptions;
+    this.shared = this.options.ring !== null;
     this.port.onmessage = (event: MessageEvent<CaptureControl>) => {
       const message = event.data;
-      if (message.type === 'connect-ports') this.ports = message.ports;
+      if (message.type === 'prepare') this.prepare();
+      else if (message.type === 'connect-ports') this.ports = message.ports;
       else if (message.type === 'replace-port') this.replacePort(message.index, message.port, message.fromSample);
       else if (message.type === 'stop') this.stop();
     };
   }
 
+  private prepare(): void {
+    if (this.resampler) return;
+    this.resampler = new StreamingResampler(sampleRate, SAMPLE_RATE);
+    this.mono = new Float32Array(1024);
+    this.resampled = new Float32Array(this.resampler.maxOutputFor(1024));
+    this.ring = this.options.ring ? new AudioRing(this.options.ring) : AudioRing.create(undefined, false);
+  }
+
   process(inputs: Float32Array[][]): boolean {
     // After Stop the processor stays alive (ignoring input) so a worker replaced
     // while the last words are transcribed can still be sent the audio it needs.
-    if (this.stopped) return true;
+    const resampler = this.resampler;
+    const ring = this.ring;
+    if (this.stopped || !resampler || !ring) return true;
     const channels = inputs[0];
     // Chromium hands over empty inputs while the source is starting or gone.
     if (!channels || channels.length === 0) return true;
     const frames = channels[0]?.length ?? 0;
     if (frames === 0) return true;
-    if (frames > this.mono.length) this.grow(frames);
+    if (frames > this.mono.length) this.grow(resampler, frames);
 
     downmixInto(channels, this.mono);
-    const produced = this.resampler.process(this.mono, frames, this.resampled);
-    this.ring.write(this.resampled, 0, produced);
-    if (!this.shared && this.ring.writePosition() - this.chunkStart >= this.chunkSamples) this.postChunk();
+    const produced = resampler.process(this.mono, frames, this.resampled);
+    ring.write(this.resampled, 0, produced);
+    if (!this.shared && ring.writePosition() - this.chunkStart >= this.options.chunkSamples) this.postChunk();
     return true;
   }
 
-  private grow(frames: number): void {
+  private grow(resampler: StreamingResampler, frames: number): void {
     this.mono = new Float32Array(frames);
-    this.resampled = new Float32Array(this.resampler.maxOutputFor(frames));
+    this.resampled = new Float32Array(resampler.maxOutputFor(frames));
   }
 
   /** Fallback path only: one message per port per ~128 ms, not per quantum. */
   private postChunk(): void {
+    if (!this.ring) return;
     const end = this.ring.writePosition();
     if (end <= this.chunkStart) return;
     for (let i = 0; i < this.ports.length; i++) this.send(i, this.chunkStart, end);
@@ -74,7 +94,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
   private send(index: number, from: number, to: number): void {
     const port = this.ports[index];
-    if (!port || to <= from) return;
+    if (!port || !this.ring || to <= from) return;
     const samples = new Float32Array(to - from);
     const { lost } = this.ring.read(from, samples);
     // Audio the ring no longer holds is not sent: the consumer sees the jump and counts it as lost.
@@ -85,7 +105,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   /** A replaced worker gets the audio from `fromSample` that this ring still holds, then the live chunks. */
   private replacePort(index: number, port: MessagePort, fromSample: number): void {
     this.ports[index] = port;
-    this.send(index, Math.max(fromSample, this.ring.oldestAvailable()), this.chunkStart);
+    if (this.ring) this.send(index, Math.max(fromSample, this.ring.oldestAvailable()), this.chunkStart);
   }
 
   private stop(): void {

@@ -74,6 +74,8 @@ export async function startCapture(
       channelCountMode: 'max',
       processorOptions,
     });
+    const prepare: CaptureControl = { type: 'prepare' };
+    node.port.postMessage(prepare);
     node.addEventListener('processorerror', (event) => {
       onFailure(
         event instanceof ErrorEvent && event.message ? event.message : 'the audio processor stopped with an error',

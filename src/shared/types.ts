@@ -37,6 +37,8 @@ export interface CaptureProcessorOptions {
 
 /** Messages the main thread sends to the worklet over `node.port`. */
 export type CaptureControl =
+  /** Build the filter tables and buffers (kept out of the constructor, which the main thread waits for). */
+  | { type: 'prepare' }
   | { type: 'connect-ports'; ports: MessagePort[] }
   /**
    * A consumer was replaced (its worker restarted): send its chunks here from

@@ -7,10 +7,22 @@ import { diagnostic, launch, openReady, type TestBrowser, TRANSCRIPTS } from './
  * Faults injected at the worst moments, on the isolated path (shared ring)
  * and the non-isolated one (MessagePort chunks, service workers blocked).
  *
- * "No words lost" is strict: every reference word the fault-free run gets
- * right must arrive in order (within one word), and no sentence may arrive
- * twice (the word count stays within one of the fault-free run's).
+ * "No words lost": every sentence of the recording arrives, once, in order,
+ * and the reference words that arrive in order are within
+ * RECOGNITION_SPREAD of the fault-free run's, with no more words in all than
+ * the fault-free run plus one (so nothing arrived twice).
+ *
+ * Why not within one word: the fault-free run is another browser run, whose
+ * microphone starts at another point of the file, so the VAD's 512-sample
+ * frames and hence segment boundaries fall elsewhere; a replaced VAD finds
+ * the open segment again from a fresh model state, with boundaries of its
+ * own. Moonshine tiny is that sensitive to boundaries (moving an end by 64 ms
+ * can flip its output, see src/engine/final-guard.ts): measured in CI,
+ * sentences arrived whole but read "they marched more comfortable" for "they
+ * are much more comfortable", or "die meal, brethren coffee" for "buy milk,
+ * bread and coffee" — two reference words each. A lost sentence costs 9–14.
  */
+const RECOGNITION_SPREAD = 2;
 
 /** dictation-44k.wav is 23.4 s: a second more lets the fake device play out. */
 const DICTATION_SECONDS = 24.5;
@@ -115,12 +127,33 @@ async function baseline(path: Path): Promise<string> {
   }
 }
 
+/** The recording's sentences, each as the text between terminal marks. */
+const SENTENCES = REFERENCE.split(/(?<=[.?!])\s+/).filter((sentence) => sentence.trim());
+
 async function expectNoWordsLost(path: Path, transcript: string): Promise<void> {
   const clean = await baseline(path);
   const expected = wordsInOrder(REFERENCE, clean);
   const got = wordsInOrder(REFERENCE, transcript);
   const detail = `fault-free (${expected} words in order): ${clean}\nwith the fault (${got}): ${transcript}`;
-  expect(got, detail).toBeGreaterThanOrEqual(expected - 1);
+  // Every sentence arrives: most of its words, in order, after the sentence before it.
+  let rest = normalizeForWer(transcript);
+  for (const sentence of SENTENCES) {
+    const words = normalizeForWer(sentence);
+    let matched = 0;
+    let at = 0;
+    for (const word of words) {
+      const found = rest.indexOf(word, at);
+      if (found >= 0 && found - at <= 6) {
+        matched++;
+        at = found + 1;
+      }
+    }
+    expect(matched, `sentence lost or out of order: "${sentence}"\n${detail}`).toBeGreaterThanOrEqual(
+      Math.ceil(words.length * 0.6),
+    );
+    rest = rest.slice(at);
+  }
+  expect(got, detail).toBeGreaterThanOrEqual(expected - RECOGNITION_SPREAD);
   expect(normalizeForWer(transcript).length, `a sentence arrived twice?\n${detail}`).toBeLessThanOrEqual(
     normalizeForWer(clean).length + 1,
   );
