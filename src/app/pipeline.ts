@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { type Capture, startCapture } from '../audio/capture';
+import { type Capture, prepareCaptureFilters, startCapture } from '../audio/capture';
 import { AudioRing } from '../audio/ring';
 import { RestartPolicy, stopBudgetMs } from '../engine/liveness';
 import { SegmentLedger } from '../engine/segment-ledger';
@@ -160,6 +160,7 @@ export class DictationPipeline {
           onProgress(p);
         };
         const [, decision] = await Promise.all([this.startVad(progress), this.startStt(setting, remembered, progress)]);
+        prepareCaptureFilters();
         return decision;
       });
     } catch (error) {

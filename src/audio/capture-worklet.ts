@@ -31,11 +31,9 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
   /**
    * Kept trivial: Chromium's main thread waits while the processor is
-   * constructed (measured: 1–95 ms for `new AudioWorkletNode` with the
-   * resampler's filter tables and the 2 MB ring built here, 1–4 ms for an
-   * empty processor), and that wait was the long task at Start. The tables
-   * and the ring are built on the 'prepare' message instead, on this thread,
-   * with nobody waiting; until then the input is not yet captured.
+   * constructed (measured: 1–95 ms for `new AudioWorkletNode` when the
+   * resampler's filter and the 2 MB ring were built here, 1–4 ms for an empty
+   * processor). The rest is set up on the 'prepare' message.
    */
   constructor(options: { processorOptions?: unknown }) {
     super(options);
@@ -52,7 +50,15 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
   private prepare(): void {
     if (this.resampler) return;
-    this.resampler = new StreamingResampler(sampleRate, SAMPLE_RATE);
+    // This thread runs at real-time priority and preempts the page: on two
+    // cores, designing the 44.1 kHz filter here (~15 ms of cold code) stalled
+    // the main thread's Start for up to 81 ms. The page hands over a filter it
+    // built while idle; only an unusual rate is designed here.
+    const filter = this.options.filter;
+    this.resampler =
+      filter?.inputRate === sampleRate
+        ? new StreamingResampler(filter)
+        : new StreamingResampler(sampleRate, SAMPLE_RATE);
     this.mono = new Float32Array(1024);
     this.resampled = new Float32Array(this.resampler.maxOutputFor(1024));
     this.ring = this.options.ring ? new AudioRing(this.options.ring) : AudioRing.create(undefined, false);

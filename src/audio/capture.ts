@@ -5,9 +5,29 @@ import {
   type CaptureProcessorOptions,
 } from '../shared/types';
 import captureWorkletUrl from './capture-worklet.ts?worker&url';
+import { designResampler, type ResamplerDesign } from './resampler';
 
 /** ~128 ms per message on the MessagePort path: latency the VAD can afford, few enough posts. */
 const FALLBACK_CHUNK_SAMPLES = 2048;
+
+/** Output rates of most audio hardware; 44.1 kHz is the costly one (160 phases). */
+const COMMON_RATES = [48000, 44100];
+const filters = new Map<number, ResamplerDesign>();
+
+/**
+ * Builds the resampling filters for the common rates, and for any rate a
+ * capture has used, while the page is idle: so Start hands the worklet a
+ * ready filter instead of having the real-time audio thread build one.
+ */
+export function prepareCaptureFilters(rates: readonly number[] = COMMON_RATES): void {
+  const missing = rates.filter((rate) => !filters.has(rate));
+  if (missing.length === 0) return;
+  const build = () => {
+    for (const rate of missing) if (!filters.has(rate)) filters.set(rate, designResampler(rate));
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(build, { timeout: 5000 });
+  else setTimeout(build, 0);
+}
 
 export interface Capture {
   /** Handles to give the VAD and STT workers (the same ring, or one port each). */
@@ -67,7 +87,10 @@ export async function startCapture(
     // Browsers start contexts suspended until a user gesture; Start is one.
     if (context.state === 'suspended') await context.resume();
     await context.audioWorklet.addModule(captureWorkletUrl);
-    const processorOptions: CaptureProcessorOptions = { ring, chunkSamples: FALLBACK_CHUNK_SAMPLES };
+    const filter = filters.get(context.sampleRate) ?? null;
+    // An unusual rate: the worklet builds this one; the next Start will not.
+    if (!filter) prepareCaptureFilters([context.sampleRate]);
+    const processorOptions: CaptureProcessorOptions = { ring, chunkSamples: FALLBACK_CHUNK_SAMPLES, filter };
     const node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, {
       numberOfInputs: 1,
       numberOfOutputs: 0,

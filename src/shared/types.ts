@@ -3,6 +3,7 @@
  * Worker APIs are typed from the worker modules themselves (`typeof vadApi`),
  * and the payloads they exchange are declared here.
  */
+import type { ResamplerDesign } from '../audio/resampler';
 
 /** The rate every thread after the worklet works at: what Silero and Moonshine expect. */
 export const SAMPLE_RATE = 16000;
@@ -33,6 +34,11 @@ export interface CaptureProcessorOptions {
   ring: SharedArrayBuffer | null;
   /** Samples per posted chunk on the port path. */
   chunkSamples: number;
+  /**
+   * The resampling filter for the context's rate, built on the main thread
+   * while idle; absent for an unusual rate, which the worklet then builds.
+   */
+  filter: ResamplerDesign | null;
 }
 
 /** Messages the main thread sends to the worklet over `node.port`. */

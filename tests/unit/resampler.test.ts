@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downmixInto, StreamingResampler } from '../../src/audio/resampler';
+import { designResampler, downmixInto, StreamingResampler } from '../../src/audio/resampler';
 
 /** mulberry32: small seeded PRNG so chunk patterns are reproducible. */
 function prng(seed: number): () => number {
@@ -206,5 +206,15 @@ describe('downmixInto', () => {
   it('never writes past out', () => {
     const out = new Float32Array(2);
     expect(downmixInto([new Float32Array(128).fill(1)], out)).toBe(2);
+  });
+});
+
+describe('a filter designed elsewhere', () => {
+  it('survives a structured clone (the trip to the worklet) and resamples bit-identically', () => {
+    for (const rate of [44100, 48000, 22050, 37000.5]) {
+      const input = sine(rate, 440, 0.25, 0.5);
+      const shipped = structuredClone(designResampler(rate));
+      expect(oneShot(new StreamingResampler(shipped), input)).toEqual(oneShot(new StreamingResampler(rate), input));
+    }
   });
 });
