@@ -2,6 +2,7 @@ import { batch } from '@preact/signals';
 import { parseUtterance } from '../engine/commands';
 import { GAP_TEXT } from '../engine/export';
 import { cleanSegmentText, type DictatedTail, dictatedTail, withoutDictatedTail } from '../engine/transcript';
+import { applyReplacements } from '../engine/vocabulary';
 import { viewStats } from '../shared/stats';
 import {
   type BackendDecision,
@@ -11,7 +12,7 @@ import {
   type TranscriptionResult,
   type WorkerId,
 } from '../shared/types';
-import { voiceCommands } from './dictation-settings';
+import { vocabulary, voiceCommands } from './dictation-settings';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
 import { DictationPipeline } from './pipeline';
 import { commitSegment, editText, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
@@ -247,9 +248,9 @@ export class DictationController {
     });
   }
 
-  /** Cleaned model text with voice commands applied (when they are on). */
+  /** Cleaned model text with the person's replacements, then voice commands (when they are on), applied. */
   private said(raw: string): ReturnType<typeof parseUtterance> {
-    const text = cleanSegmentText(raw);
+    const text = applyReplacements(cleanSegmentText(raw), vocabulary.value.rules);
     return voiceCommands.value ? parseUtterance(text) : { kind: 'text', text };
   }
 

@@ -3,8 +3,10 @@ import { DEFAULT_SEGMENTER_OPTIONS } from '../engine/segmenter';
 import type { SessionSegment } from '../engine/session-types';
 import { VAD_FRAME_SAMPLES } from '../engine/silero';
 import { appendSegment, cleanSegmentText } from '../engine/transcript';
+import { applyReplacements } from '../engine/vocabulary';
 import type { DetectedSegmentEvent } from '../shared/types';
 import type { DecodeApi, OpenResult } from '../workers/decode.worker';
+import { vocabulary } from './dictation-settings';
 import type { DictationPipeline } from './pipeline';
 
 /** A problem with the file itself, worded for the person who chose it. */
@@ -202,7 +204,7 @@ export async function transcribeFile(
     const onSegment = (result: TimedSegment & { text: string }) => {
       doneSamples = Math.max(doneSamples, result.endSample);
       report();
-      const clean = cleanSegmentText(result.text);
+      const clean = applyReplacements(cleanSegmentText(result.text), vocabulary.value.rules);
       if (!clean) return;
       text = appendSegment(text, clean);
       timed.push({ id: timed.length + 1, text: clean, startMs: result.startSample / 16, endMs: result.endSample / 16 });
