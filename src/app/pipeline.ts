@@ -8,6 +8,7 @@ import type {
   AudioSourceHandle,
   BackendDecision,
   BackendSetting,
+  CompiledRuntimes,
   LoadProgress,
   ModelUrls,
   SegmentEvent,
@@ -47,13 +48,6 @@ export const LOAD_STALL_MS = 30_000;
 const STOP_PROGRESS_GRACE_MS = 4000;
 /** While loading, a worker may go this long without answering a ping (one session build is synchronous). */
 const LOADING_HANG_MS = 15_000;
-
-export function modelUrls(): ModelUrls {
-  return {
-    models: new URL('models/', document.baseURI).href,
-    ort: new URL('ort/', document.baseURI).href,
-  };
-}
 
 /** A source handle's port (if any) travels by transfer, never by copy. */
 function transferables(handle: AudioSourceHandle): Transferable[] {
@@ -117,6 +111,8 @@ export class DictationPipeline {
   private readonly recovering = new Map<WorkerId, Promise<void>>();
   private readonly policies: Record<WorkerId, RestartPolicy> = { vad: new RestartPolicy(), stt: new RestartPolicy() };
   private gaveUp = false;
+  /** onnxruntime's WebAssembly, compiled by the first workers and instantiated by every replacement. */
+  private compiledRuntimes: CompiledRuntimes = {};
 
   constructor(private readonly callbacks: PipelineCallbacks) {
     const onFailure = (worker: SupervisedWorker<VadApi> | SupervisedWorker<SttApi>, reason: string) =>
@@ -180,8 +176,9 @@ export class DictationPipeline {
       if (position >= 0) this.vadPosition = position;
     };
     this.vad.watch(ping, onBeat, LOADING_HANG_MS);
-    await this.vad.call((r) => r.load(modelUrls(), this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))));
+    await this.vad.call((r) => r.load(this.modelUrls(), this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))));
     this.vad.watch(ping, onBeat);
+    void this.keepCompiledRuntimes(() => this.vad.call((r) => r.compiledRuntimes()));
   }
 
   private async startStt(
@@ -192,11 +189,32 @@ export class DictationPipeline {
     this.stt.spawn();
     this.stt.watch((r) => r.ping(), undefined, LOADING_HANG_MS);
     const decision = await this.stt.call((r) =>
-      r.load(modelUrls(), setting, remembered, this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))),
+      r.load(this.modelUrls(), setting, remembered, this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))),
     );
     this.decision = decision;
     this.stt.watch((r) => r.ping());
+    void this.keepCompiledRuntimes(() => this.stt.call((r) => r.compiledRuntimes()));
     return decision;
+  }
+
+  private modelUrls(): ModelUrls {
+    return {
+      models: new URL('models/', document.baseURI).href,
+      ort: new URL('ort/', document.baseURI).href,
+      compiledRuntimes: this.compiledRuntimes,
+    };
+  }
+
+  /**
+   * Keeps the runtime a worker compiled, for its replacements. A browser that
+   * cannot pass compiled WebAssembly to the page simply compiles again.
+   */
+  private async keepCompiledRuntimes(fetch: () => Promise<CompiledRuntimes>): Promise<void> {
+    try {
+      this.compiledRuntimes = { ...(await fetch()), ...this.compiledRuntimes };
+    } catch {
+      // The worker died or the module could not be cloned: nothing to keep.
+    }
   }
 
   /** Reloads only the speech model, on a different backend. */

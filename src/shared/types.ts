@@ -118,7 +118,16 @@ export interface ModelUrls {
   models: string;
   /** Absolute URL of the directory holding onnxruntime-web's .mjs/.wasm. */
   ort: string;
+  /**
+   * onnxruntime's WebAssembly as an earlier worker of this page compiled it,
+   * by file name: a replacement worker instantiates it instead of compiling
+   * 14 MB again, and starts on code the browser has already optimised.
+   */
+  compiledRuntimes: CompiledRuntimes;
 }
+
+/** Compiled WebAssembly modules by file name (structured-cloneable between a page and its workers). */
+export type CompiledRuntimes = Record<string, WebAssembly.Module>;
 
 /**
  * VAD worker → main. Segment events go to the STT worker through the main

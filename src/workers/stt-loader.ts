@@ -15,14 +15,15 @@ export interface LoadedStt {
   sessions: InferenceSession[];
 }
 
+/** Each session is built as soon as its own file is in: the encoder's while the decoder still downloads. */
 interface ModelBytes {
-  encoder: Uint8Array;
-  decoder: Uint8Array;
+  encoder: Promise<Uint8Array>;
+  decoder: Promise<Uint8Array>;
 }
 
 async function buildModel(ort: OrtModule, bytes: ModelBytes, backend: BackendName) {
-  const encoder = await createSession(ort, bytes.encoder, backend);
-  const decoder = await createSession(ort, bytes.decoder, backend);
+  const encoder = await createSession(ort, await bytes.encoder, backend);
+  const decoder = await createSession(ort, await bytes.decoder, backend);
   return { model: new MoonshineModel(ort.Tensor, encoder, decoder), sessions: [encoder, decoder] };
 }
 
@@ -58,16 +59,16 @@ export async function loadStt(
   onProgress: ProgressCallback,
 ): Promise<LoadedStt> {
   // The models download while the GPU is probed and the runtime's code loads.
-  const downloads = Promise.all([
-    fetchWithProgress(urls.models + ENCODER_FILE, 'speech encoder', onProgress),
-    fetchWithProgress(urls.models + DECODER_FILE, 'speech decoder', onProgress),
-  ]);
+  const bytes: ModelBytes = {
+    encoder: fetchWithProgress(urls.models + ENCODER_FILE, 'speech encoder', onProgress),
+    decoder: fetchWithProgress(urls.models + DECODER_FILE, 'speech decoder', onProgress),
+  };
+  // A failed download rejects in buildModel; until then nobody awaits these.
+  for (const download of Object.values(bytes)) download.catch(() => {});
   const threads = wasmThreads();
   const gpu = setting === 'wasm' ? null : await probeWebGpu();
   // The WebGPU bundle also runs the WASM backend, so one runtime serves whichever backend is chosen.
-  const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads);
-  const [encoder, decoder] = await downloads;
-  const bytes = { encoder, decoder };
+  const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads, urls.compiledRuntimes);
 
   const build = async (backend: BackendName, reason: string): Promise<LoadedStt> => {
     const built = await buildModel(ort, bytes, backend);

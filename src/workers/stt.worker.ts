@@ -15,6 +15,7 @@ import type {
   TranscriptionResult,
 } from '../shared/types';
 import { holdLifeLock } from './life-lock';
+import { compiledRuntimes } from './ort-runtime';
 import { type LoadedStt, loadStt } from './stt-loader';
 import { surfaceUnhandledRejections } from './surface-errors';
 
@@ -146,6 +147,9 @@ const api = {
   ping(): number {
     return 0;
   },
+
+  /** The runtime this worker compiled, for the page to give its replacements. */
+  compiledRuntimes,
 
   holdLifeLock,
 

@@ -15,7 +15,7 @@ import type {
 } from '../shared/types';
 import { fetchWithProgress } from './fetch-progress';
 import { holdLifeLock } from './life-lock';
-import { createSession, loadOrt } from './ort-runtime';
+import { compiledRuntimes, createSession, loadOrt } from './ort-runtime';
 import { surfaceUnhandledRejections } from './surface-errors';
 
 export const VAD_FILE = 'silero-vad-v5.onnx';
@@ -41,7 +41,7 @@ const api = {
     if (vad) return;
     const bytes = await fetchWithProgress(urls.models + VAD_FILE, 'voice detector', onProgress);
     // One thread: a frame takes ~0.3 ms, and the STT worker needs the cores.
-    const ort = await loadOrt('wasm', urls.ort, 1);
+    const ort = await loadOrt('wasm', urls.ort, 1, urls.compiledRuntimes);
     vad = new SileroVad(ort.Tensor, await createSession(ort, bytes, 'wasm'));
     await vad.probability(new Float32Array(512));
     vad.reset();
@@ -91,6 +91,9 @@ const api = {
   ping(): number {
     return session?.stream.readPosition ?? -1;
   },
+
+  /** The runtime this worker compiled, for the page to give its replacements. */
+  compiledRuntimes,
 
   holdLifeLock,
 
