@@ -12,6 +12,8 @@ import {
   type TranscriptionResult,
   type WorkerId,
 } from '../shared/types';
+import { announceCommitted, confirmCopied } from './announcements';
+import { copyOnStop } from './copy-on-stop';
 import { vocabulary, voiceCommands } from './dictation-settings';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
 import { DictationPipeline } from './pipeline';
@@ -202,6 +204,8 @@ export class DictationController {
         // A worker that gave up meanwhile left the app 'failed', with Retry.
         if (state.phase.value === 'stopping') state.phase.value = 'ready';
       });
+      // Copy on stop (a setting): once the last words are in, so the clipboard holds the whole transcript.
+      if (copyOnStop.value && state.transcript.value) void this.copy();
     }
   }
 
@@ -238,6 +242,7 @@ export class DictationController {
         const toMs = (sample: number) => this.dictationBase.ms + (sample - this.dictationBase.sample) / SAMPLES_PER_MS;
         const tail = dictatedTail(state.transcript.value, shown);
         commitSegment(shown, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap });
+        announceCommitted(shown);
         this.dictated.push(tail);
         if (this.dictated.length > 100) this.dictated.shift();
       }
@@ -310,6 +315,7 @@ export class DictationController {
   async copy(): Promise<boolean> {
     try {
       await navigator.clipboard.writeText(state.transcript.value);
+      confirmCopied();
       return true;
     } catch (error) {
       state.errorMessage.value = `Copy failed: ${describeError(error)}. Select the text and copy it by hand.`;

@@ -21,6 +21,7 @@ interface Prefs {
   currentSessionId: string;
   microphoneId: string;
   voiceCommands: boolean;
+  copyOnStop: boolean;
   vocabulary: string;
 }
 

@@ -44,27 +44,34 @@ export const modelSource = computed(() => {
   return cached === parts.length ? 'offline copy' : cached === 0 ? 'network' : 'offline copy and network';
 });
 
-export const statusText = computed(() => {
+/**
+ * The status line in two parts. `steady` changes only with the phase: it is
+ * what screen readers hear (the line is a live region). `detail` changes at
+ * speech rate or with every percent loaded: shown, never announced.
+ */
+export const status = computed((): { steady: string; detail: string } => {
   switch (phase.value) {
     case 'loading': {
       const offline = offlineProgress.value;
       if (offline && loadFraction.value === 0 && offline.done < offline.total) {
-        return `Saving Utter for offline use… ${offline.done} of ${offline.total} files`;
+        return { steady: 'Saving Utter for offline use…', detail: ` ${offline.done} of ${offline.total} files` };
       }
-      return `Loading models… ${Math.round(loadFraction.value * 100)}%`;
+      return { steady: 'Loading models…', detail: ` ${Math.round(loadFraction.value * 100)}%` };
     }
     case 'ready':
-      return modelSource.value ? `Ready (models from the ${modelSource.value})` : 'Ready';
+      return { steady: modelSource.value ? `Ready (models from the ${modelSource.value})` : 'Ready', detail: '' };
     case 'starting':
-      return 'Starting microphone…';
+      return { steady: 'Starting microphone…', detail: '' };
     case 'listening':
-      if (speaking.value) return 'Hearing speech';
-      return transcribing.value ? 'Transcribing' : 'Listening';
+      return {
+        steady: 'Listening',
+        detail: speaking.value ? ': hearing speech' : transcribing.value ? ': transcribing' : '',
+      };
     case 'stopping':
-      return 'Transcribing the last words…';
+      return { steady: 'Transcribing the last words…', detail: '' };
     case 'transcribing-file':
-      return 'Transcribing a file…';
+      return { steady: 'Transcribing a file…', detail: '' };
     case 'failed':
-      return 'Not available';
+      return { steady: 'Not available', detail: '' };
   }
 });

@@ -1,5 +1,6 @@
 import type { DictationController } from '../app/controller';
 import { errorMessage, notice } from '../app/state';
+import { Announcer } from './Announcer';
 import { AppBanners } from './AppBanners';
 import { Diagnostics } from './Diagnostics';
 import { DictationSettings } from './DictationSettings';
@@ -44,6 +45,7 @@ export function App({ controller }: { controller: DictationController }) {
       <SessionList />
       <Diagnostics onBackend={(setting) => void controller.setBackend(setting)} />
       <footer class="version">Utter {__APP_VERSION__}</footer>
+      <Announcer />
     </main>
   );
 }

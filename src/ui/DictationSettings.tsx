@@ -6,6 +6,7 @@ import {
   vocabularyText,
   voiceCommands,
 } from '../app/dictation-settings';
+import { CopyOnStopSetting } from './CopyOnStopSetting';
 
 /** Settings for how dictated words become text. */
 export function DictationSettings() {
@@ -25,6 +26,7 @@ export function DictationSettings() {
         Say “comma”, “period”, “question mark”, “new line”, “new paragraph”… for punctuation; say “scratch that” or
         “stop dictation” on its own.
       </p>
+      <CopyOnStopSetting />
       <label class="setting vocabulary" for="vocabulary">
         Vocabulary
       </label>

@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
+import { copyConfirmation } from '../app/announcements';
 import { currentSession, editText, renameSession, startNewSession } from '../app/sessions';
 import { liveText, phase, transcript } from '../app/state';
 import { ExportMenu } from './ExportMenu';
 
 export function TranscriptView({ onCopy }: { onCopy: () => Promise<boolean> }) {
-  const [copied, setCopied] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const text = transcript.value;
   const session = currentSession.value;
@@ -14,12 +14,6 @@ export function TranscriptView({ onCopy }: { onCopy: () => Promise<boolean> }) {
     const el = area.current;
     if (el && document.activeElement !== el) el.scrollTop = el.scrollHeight;
   }, [text]);
-
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 2000);
-    return () => clearTimeout(timer);
-  }, [copied]);
 
   return (
     <section class="transcript">
@@ -40,13 +34,14 @@ export function TranscriptView({ onCopy }: { onCopy: () => Promise<boolean> }) {
         onInput={(event) => editText(event.currentTarget.value)}
         spellcheck
       />
-      <section class="live-text" aria-label="Live text" aria-live="polite">
-        {/* The signal itself: a partial updates this text node only, not the whole view with its textarea. */}
+      <section class="live-text" aria-label="Live text">
+        {/* The signal itself: a partial updates this text node only, not the whole view with its textarea.
+            Not a live region: partials change with every word; committed phrases are announced (Announcer). */}
         {liveText}
       </section>
       <div class="transcript-actions">
-        <button type="button" onClick={async () => setCopied(await onCopy())} disabled={!text}>
-          {copied ? 'Copied ✓' : 'Copy text'}
+        <button type="button" onClick={() => void onCopy()} disabled={!text}>
+          {copyConfirmation.value ? 'Copied ✓' : 'Copy text'}
         </button>
         <button type="button" class="secondary" onClick={startNewSession} disabled={phase.value !== 'ready' || !text}>
           New session
