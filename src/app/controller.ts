@@ -1,4 +1,4 @@
-import { batch } from '@preact/signals';
+import { batch, effect } from '@preact/signals';
 import { parseUtterance } from '../engine/commands';
 import { GAP_TEXT } from '../engine/export';
 import { cleanSegmentText, type DictatedTail, dictatedTail, withoutDictatedTail } from '../engine/transcript';
@@ -46,6 +46,8 @@ export class DictationController {
   private audioContext: AudioContext | null = null;
   /** The backend decision remembered from an earlier visit, for a Retry's reload. */
   private remembered: BackendDecision | null = null;
+  /** The terms the speech worker has (null: not sent to this worker yet). */
+  private sentTerms: string | null = null;
   /** Dictated phrases, newest last, that "scratch that" may take back while they end the transcript. */
   private readonly dictated: DictatedTail[] = [];
 
@@ -73,7 +75,11 @@ export class DictationController {
         onSegmentEnded: () => (state.transcribing.value = true),
         onWorkerError: (worker, message) => this.onWorkerError(worker, message),
         onWorkerRestart: (worker, reason, restarts) => this.onWorkerRestart(worker, reason, restarts),
-        onWorkerRecovered: (_, ms) => (state.lastRecoveryMs.value = ms),
+        onWorkerRecovered: (worker, ms) => {
+          state.lastRecoveryMs.value = ms;
+          // A new speech worker knows no terms yet.
+          if (worker === 'stt') this.sendVocabulary(true);
+        },
         onWorkerGaveUp: (worker, reason) => this.onWorkerGaveUp(worker, reason),
         onCaptureFailed: (message) => this.onCaptureFailed(message),
       });
@@ -82,6 +88,7 @@ export class DictationController {
       return;
     }
     state.isolated.value = this.pipeline.isolated;
+    effect(() => this.sendVocabulary());
     if (__BENCH__) {
       const { installBenchHook } = await import('./bench-hook');
       this.benchRecorder = installBenchHook(this.pipeline);
@@ -101,6 +108,7 @@ export class DictationController {
     });
     try {
       const decision = await pipeline.load(state.backendSetting.value, this.remembered, (p) => this.onProgress(p));
+      this.sendVocabulary(true);
       state.backendDecision.value = decision;
       if (decision.measuredMs) void writePref('backendDecision', decision).catch(() => {});
       state.phase.value = 'ready';
@@ -259,6 +267,20 @@ export class DictationController {
     return voiceCommands.value ? parseUtterance(text) : { kind: 'text', text };
   }
 
+  /**
+   * Gives the speech worker the Vocabulary setting's terms, which its decoder
+   * leans towards: when the list changes (read here, so the effect that calls
+   * this re-runs then) and, with `fresh`, to a worker that has just loaded.
+   */
+  private sendVocabulary(fresh = false): void {
+    const terms = vocabulary.value.terms;
+    const pipeline = this.pipeline;
+    const key = terms.join('\n');
+    if (!pipeline?.stt.running || (!fresh && key === this.sentTerms)) return;
+    this.sentTerms = key;
+    void pipeline.stt.call((r) => r.setVocabulary([...terms])).catch(() => {});
+  }
+
   /** "scratch that": removes the last dictated phrase, only while it still ends the transcript. */
   private scratchLastPhrase(): void {
     const tail = this.dictated.pop();
@@ -332,6 +354,7 @@ export class DictationController {
     state.loadProgress.value = {};
     try {
       state.backendDecision.value = await pipeline.switchBackend(setting, (p) => this.onProgress(p));
+      this.sendVocabulary(true);
       state.phase.value = 'ready';
     } catch (error) {
       this.fail(`The speech model could not be loaded on ${setting}: ${describeError(error)}`);

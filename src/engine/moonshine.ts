@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { SAMPLE_RATE } from '../shared/types';
+import type { BiasSnapshot, TermBiasing } from './biasing';
 import { ModelOutputError, requireOutput } from './onnx';
 import { periodicYield } from './yield';
 
@@ -25,6 +26,8 @@ export interface DecodeOptions {
   shouldContinue?: () => boolean;
   /** Overrides the budget derived from the audio length. */
   maxTokens?: number;
+  /** Overrides the model's `biasing` for this decode (null: none). */
+  biasing?: TermBiasing | null;
 }
 
 export interface DecodeResult {
@@ -93,6 +96,8 @@ function cacheSlots(decoder: InferenceSession): CacheSlot[] {
 export class MoonshineModel {
   private readonly slots: CacheSlot[];
   private readonly emptyCache: Map<string, Tensor>;
+  /** The person's listed terms, leaned towards in every decode (see biasing.ts); null for none. */
+  biasing: TermBiasing | null = null;
 
   constructor(
     private readonly TensorCtor: TensorConstructor,
@@ -119,6 +124,7 @@ export class MoonshineModel {
     const maxTokens = options.maxTokens ?? tokenBudget(audio.length);
     const shouldContinue = options.shouldContinue ?? (() => true);
     const breathe = periodicYield();
+    const bias = (options.biasing === undefined ? this.biasing : options.biasing)?.begin();
 
     const t0 = performance.now();
     const encoded = await this.encoder.run({
@@ -128,11 +134,15 @@ export class MoonshineModel {
     const t1 = performance.now();
 
     const tokens: number[] = [];
-    const past = new Map(this.emptyCache);
+    let past = new Map(this.emptyCache);
     let previous = START_TOKEN;
     let finished = false;
     let aborted = false;
-    for (let step = 0; step < maxTokens; step++) {
+    /** Where the bias first changed the model's choice, to go back to if the term is left unfinished. */
+    let steered: { step: number; past: Map<string, Tensor>; own: number; bias: BiasSnapshot } | null = null;
+    // Going back re-runs steps: bounded, so a decode never takes more than twice its budget.
+    let runs = 0;
+    for (let step = 0; step < maxTokens && runs++ < 2 * maxTokens; step++) {
       await breathe();
       if (!shouldContinue()) {
         aborted = true;
@@ -147,13 +157,35 @@ export class MoonshineModel {
       const out = await this.decoder.run(feeds);
       const logits = requireOutput(out, 'logits', 'Moonshine decoder');
       const vocab = logits.dims[logits.dims.length - 1] ?? 0;
-      const next = argmaxLastRow(logits.data as Float32Array, vocab);
+      const scores = logits.data as Float32Array;
+      const own = argmaxLastRow(scores, vocab);
+      let next = own;
+      if (bias) {
+        // In place: this step's logits are not read again.
+        bias.apply(scores, scores.length - vocab);
+        next = argmaxLastRow(scores, vocab);
+      }
       for (const slot of this.slots) {
         // The cross-attention cache is computed from the encoder output on the
         // first step; on cached steps the merged model may hand back an empty
         // placeholder for it, so only step 0's copy is kept.
         if (slot.kind === 'encoder' && step > 0) continue;
         past.set(slot.input, requireOutput(out, slot.output, 'Moonshine decoder'));
+      }
+      if (bias) {
+        if (next !== own && !steered) steered = { step, past: new Map(past), own, bias: bias.save() };
+        if (bias.advance(next, next !== own) === 'abandoned' && steered) {
+          // The term the bonus steered into was left unfinished: withdraw the
+          // bonus by going back to that step and taking the model's own choice.
+          ({ step, own: next } = steered);
+          past = new Map(steered.past);
+          tokens.length = step;
+          bias.restore(steered.bias);
+          bias.advance(next, false);
+          steered = null;
+        } else if (!bias.steering) {
+          steered = null; // the term was finished: it stays
+        }
       }
       if (next === EOS_TOKEN) {
         finished = true;

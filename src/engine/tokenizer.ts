@@ -1,4 +1,5 @@
 import llamaTokenizer from 'llama-tokenizer-js';
+import type { BiasTokenizer } from './biasing';
 import { EOS_TOKEN, START_TOKEN } from './moonshine';
 
 /**
@@ -13,3 +14,9 @@ export function detokenize(tokens: readonly number[]): string {
   // add_bos_token=false: no BOS in `ids`; add_preceding_space=true strips SentencePiece's leading "▁".
   return llamaTokenizer.decode(ids, false, true);
 }
+
+/** Moonshine's vocabulary for building a term trie (`biasing.ts`); no BOS, "▁" before a new word. */
+export const biasTokenizer: BiasTokenizer = {
+  encode: (text, newWord) => llamaTokenizer.encode(text, false, newWord),
+  pieces: llamaTokenizer.vocabById,
+};

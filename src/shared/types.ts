@@ -140,3 +140,9 @@ export type VadStatusEvent =
   | { type: 'segment'; event: SegmentEvent; seq: number };
 
 export type ProgressCallback = (progress: LoadProgress) => void;
+
+/**
+ * Main → STT worker: the words and phrases of the Vocabulary setting that
+ * the decoder leans towards, as the person listed them (one per line).
+ */
+export type VocabularyTerms = readonly string[];

@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
+import { TermBiasing } from '../engine/biasing';
 import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
-import { detokenize } from '../engine/tokenizer';
+import { biasTokenizer, detokenize } from '../engine/tokenizer';
 import { RingTranscriber } from '../engine/transcriber';
 import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
 import type {
@@ -13,6 +14,7 @@ import type {
   ProgressCallback,
   SegmentEvent,
   TranscriptionResult,
+  VocabularyTerms,
 } from '../shared/types';
 import { holdLifeLock } from './life-lock';
 import { compiledRuntimes } from './ort-runtime';
@@ -21,6 +23,8 @@ import { surfaceUnhandledRejections } from './surface-errors';
 
 /** Moonshine speech-to-text. Created once per page; models load once. */
 let loaded: LoadedStt | null = null;
+/** The decoder's bias towards the listed terms (see setVocabulary). */
+let biasing: TermBiasing | null = null;
 let stats = new PipelineStats(createStatsBuffer(false));
 let clipCancelled = false;
 /** A file's recent audio (absolute 16 kHz sample `start` on): a segment may begin in an earlier chunk. */
@@ -46,6 +50,7 @@ const api = {
     if (counters) stats = new PipelineStats(counters);
     // Called once per worker: a different backend gets a fresh worker (see DictationPipeline.switchBackend).
     loaded = await loadStt(urls, setting, remembered, onProgress);
+    loaded.model.biasing = biasing;
     stats.set(Stat.Backend, loaded.decision.backend === 'webgpu' ? 2 : 1);
     stats.set(Stat.Threads, loaded.decision.threads);
     return loaded.decision;
@@ -141,6 +146,16 @@ const api = {
   cancelClip(): void {
     clipCancelled = true;
     clipAudio = null;
+  },
+
+  /**
+   * The person's listed terms (the Vocabulary setting): every decode from
+   * now on leans towards them. Sent again whenever the list changes and to
+   * every new worker; may arrive before the model has loaded.
+   */
+  setVocabulary(terms: VocabularyTerms): void {
+    biasing = terms.length > 0 ? TermBiasing.build(terms, biasTokenizer) : null;
+    if (loaded) loaded.model.biasing = biasing;
   },
 
   /** Heartbeat. */

@@ -1,0 +1,220 @@
+/**
+ * Contextual biasing of the greedy decoder towards the person's listed terms
+ * (shallow fusion with a token-prefix trie).
+ *
+ * Each term is tokenized the ways the model may write it: as listed, all
+ * lowercase and with a capital first letter (and each word capitalised), each
+ * as a new word ("▁Kub…", after a space) and glued to an opening quote,
+ * bracket or hyphen ("(Kub…"). While decoding, every token that starts a term
+ * or continues a term already begun gets `bonus` added to its logit. A term
+ * that the bonus steered into and that is then left unfinished is withdrawn:
+ * the decoder goes back to where the bonus first changed its choice and
+ * takes the model's own choice there (see `BiasDecoding`).
+ *
+ * Pure; no DOM. The tokenizer is passed in (see `tokenizer.ts`).
+ */
+
+export interface BiasTokenizer {
+  /** Token ids of `text`; with `newWord`, as SentencePiece writes it after a space ("▁"). */
+  encode(text: string, newWord: boolean): number[];
+  /** The vocabulary's pieces by id ("▁Go", "orch", "(", …). */
+  pieces: readonly string[];
+}
+
+export interface BiasOptions {
+  /** Added to the logit of a token that starts or continues a term. */
+  bonus: number;
+}
+
+/** Tuned on the espeak-ng development set (scripts/vocabulary-devset.ts); see README. */
+export const DEFAULT_BIAS: BiasOptions = { bonus: 3 };
+
+interface TrieNode {
+  children: Map<number, TrieNode>;
+  /** Tokens from the root: how many bonuses a hypothesis on this node has collected. */
+  depth: number;
+  /** A whole term ends here (a longer one may go on): stopping here abandons nothing. */
+  terminal: boolean;
+}
+
+function node(depth: number): TrieNode {
+  return { children: new Map(), depth, terminal: false };
+}
+
+function insert(root: TrieNode, tokens: readonly number[]): void {
+  let at = root;
+  for (const token of tokens) {
+    let next = at.children.get(token);
+    if (!next) {
+      next = node(at.depth + 1);
+      at.children.set(token, next);
+    }
+    at = next;
+  }
+  if (at.depth > 0) at.terminal = true;
+}
+
+/** A piece ending with one of these lets a term start glued to it: `"Kubernetes`, `(Kubernetes`, `non-Kubernetes`. */
+const OPENER = /["'([\u201C\u2018\-/]$/u;
+
+function capitalise(word: string): string {
+  return word.replace(/^\p{Ll}/u, (c) => c.toUpperCase());
+}
+
+/** The spellings the model may use for a term. */
+export function termSpellings(term: string): string[] {
+  const lower = term.toLowerCase();
+  const words = lower.split(' ');
+  const spellings = [term, lower, capitalise(lower), words.map(capitalise).join(' '), capitalise(term)];
+  return [...new Set(spellings)];
+}
+
+/** The listed terms as a token-prefix trie; build once per list, then `begin()` once per decode. */
+export class TermBiasing {
+  private constructor(
+    /** Terms starting a new word ("▁…"). */
+    private readonly spaced: TrieNode,
+    /** Terms glued to an opening quote, bracket or hyphen. */
+    private readonly attached: TrieNode,
+    /** Tokens ending with an opener, after which `attached` terms may start. */
+    private readonly openers: ReadonlySet<number>,
+    readonly options: BiasOptions,
+  ) {}
+
+  static build(terms: readonly string[], tokenizer: BiasTokenizer, options: BiasOptions = DEFAULT_BIAS): TermBiasing {
+    const spaced = node(0);
+    const attached = node(0);
+    for (const term of terms) {
+      const text = term.replace(/\s+/gu, ' ').trim();
+      if (!text) continue;
+      for (const spelling of termSpellings(text)) {
+        insert(spaced, tokenizer.encode(spelling, true));
+        insert(attached, tokenizer.encode(spelling, false));
+      }
+    }
+    const openers = new Set<number>();
+    tokenizer.pieces.forEach((piece, id) => {
+      if (OPENER.test(piece)) openers.add(id);
+    });
+    return new TermBiasing(spaced, attached, openers, options);
+  }
+
+  /** How many distinct token paths the trie holds from its word-start root (for tests and diagnostics). */
+  get startTokens(): number {
+    return this.spaced.children.size;
+  }
+
+  /** State for one decode. */
+  begin(): BiasDecoding {
+    return new BiasDecoding(this.spaced, this.attached, this.openers, this.options);
+  }
+}
+
+/** One term in progress: where the hypothesis is in the trie, and the advance that began it. */
+interface Entry {
+  node: TrieNode;
+  began: number;
+}
+
+/** What `BiasDecoding.advance` found. */
+export type BiasOutcome =
+  /** Nothing to undo. */
+  | 'ok'
+  /** The hypothesis left every term that was in progress when the bias first changed its choice: withdraw it. */
+  | 'abandoned';
+
+/** Everything `restore` needs to go back to an earlier step. */
+export interface BiasSnapshot {
+  readonly active: readonly Entry[];
+  readonly previous: number;
+  readonly advances: number;
+  readonly steeredAt: number | null;
+}
+
+/**
+ * Follows one greedy hypothesis through the trie. The decoder calls
+ * `apply` before choosing each token and `advance` after, saying whether the
+ * bonus changed its choice ("steered"). From the first steered choice, the
+ * terms in progress must be finished: when the hypothesis leaves them all
+ * first, `advance` answers 'abandoned' and the decoder goes back to that step
+ * (`restore`) and takes the model's own choice there, as if no bonus had been
+ * given. So a listed term can win only as a whole word, and a prefix it
+ * shares with ordinary words ("▁S" of "Siobhan" in "She") costs nothing.
+ */
+export class BiasDecoding {
+  private active: Entry[] = [];
+  private previous = -1;
+  private advances = 0;
+  /** The advance at which the bonus first changed the choice, while that is unresolved. */
+  private steeredAt: number | null = null;
+
+  constructor(
+    private readonly spaced: TrieNode,
+    private readonly attached: TrieNode,
+    private readonly openers: ReadonlySet<number>,
+    private readonly options: BiasOptions,
+  ) {}
+
+  private roots(): TrieNode[] {
+    return this.openers.has(this.previous) ? [this.spaced, this.attached] : [this.spaced];
+  }
+
+  /**
+   * Adds the bonus for the next step to `logits[offset + token]` of every
+   * token that starts or continues a term, in place. Returns those tokens.
+   */
+  apply(logits: Float32Array, offset: number): number[] {
+    const boosted = new Set<number>();
+    for (const root of this.roots()) for (const token of root.children.keys()) boosted.add(token);
+    for (const { node } of this.active) for (const token of node.children.keys()) boosted.add(token);
+    for (const token of boosted) {
+      const at = offset + token;
+      if (at < logits.length) logits[at] = (logits[at] as number) + this.options.bonus;
+    }
+    return [...boosted];
+  }
+
+  /** The decoder chose `token` (`steered`: only because of the bonus). */
+  advance(token: number, steered: boolean): BiasOutcome {
+    const step = this.advances++;
+    if (steered && this.steeredAt === null) this.steeredAt = step;
+    const next: Entry[] = [];
+    let finished = false;
+    const follow = (from: TrieNode, began: number) => {
+      const node = from.children.get(token);
+      if (!node) return;
+      if (node.terminal && this.steeredAt !== null && began <= this.steeredAt) finished = true;
+      // A finished term with nothing longer after it needs no more following.
+      if (node.children.size > 0 && !next.some((e) => e.node === node)) next.push({ node, began });
+    };
+    for (const entry of this.active) follow(entry.node, entry.began);
+    for (const root of this.roots()) follow(root, step);
+    this.active = next;
+    this.previous = token;
+    if (this.steeredAt === null) return 'ok';
+    if (finished) {
+      this.steeredAt = null;
+      return 'ok';
+    }
+    const steeredAt = this.steeredAt;
+    if (next.some((e) => e.began <= steeredAt)) return 'ok';
+    this.steeredAt = null;
+    return 'abandoned';
+  }
+
+  /** True while a choice the bonus changed waits for its term to be finished or left. */
+  get steering(): boolean {
+    return this.steeredAt !== null;
+  }
+
+  save(): BiasSnapshot {
+    return { active: this.active, previous: this.previous, advances: this.advances, steeredAt: this.steeredAt };
+  }
+
+  restore(snapshot: BiasSnapshot): void {
+    this.active = [...snapshot.active];
+    this.previous = snapshot.previous;
+    this.advances = snapshot.advances;
+    this.steeredAt = snapshot.steeredAt;
+  }
+}
