@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { type Capture, prepareCaptureFilters, startCapture } from '../audio/capture';
 import { AudioRing } from '../audio/ring';
-import { RestartPolicy, stopBudgetMs } from '../engine/liveness';
+import { RestartPolicy, RunningClock, stopBudgetMs } from '../engine/liveness';
 import { SegmentLedger } from '../engine/segment-ledger';
 import { createStatsBuffer, mergeSnapshots, Stat, viewStats } from '../shared/stats';
 import type {
@@ -62,24 +62,22 @@ async function until(done: () => boolean, everyMs = 20): Promise<void> {
 }
 
 /**
- * Rejects when `work` makes no progress for `stallMs` of page-running time:
- * `poke` is called on progress. Long gaps between checks (a frozen or
- * throttled page) count as one check interval.
+ * Rejects when `work` makes no progress for `stallMs` of page-running time
+ * (`RunningClock`): `poke` is called on progress.
  */
 function withStallWatch<T>(stallMs: number, work: (poke: () => void) => Promise<T>): Promise<T> {
   const checkMs = 1000;
-  let idleMs = 0;
-  let last = performance.now();
+  const idle = new RunningClock(checkMs);
+  idle.restart(performance.now());
   let timer: ReturnType<typeof setInterval> | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setInterval(() => {
-      const now = performance.now();
-      idleMs += Math.min(now - last, 2 * checkMs);
-      last = now;
-      if (idleMs >= stallMs) reject(new Error(`loading made no progress for ${Math.round(stallMs / 1000)} s`));
+      if (idle.tick(performance.now()) >= stallMs) {
+        reject(new Error(`loading made no progress for ${Math.round(stallMs / 1000)} s`));
+      }
     }, checkMs);
   });
-  return Promise.race([work(() => (idleMs = 0)), stalled]).finally(() => clearInterval(timer));
+  return Promise.race([work(() => idle.restart(performance.now())), stalled]).finally(() => clearInterval(timer));
 }
 
 /**
@@ -421,20 +419,27 @@ export class DictationPipeline {
   }
 
   /**
-   * Resolves when Stop has waited `budgetMs`, or longer while the speech
-   * worker still shows progress (shared path): a slow backend finishing its
-   * last decode is not cut off, and a stuck one is the supervisor's to replace.
+   * Resolves when Stop has waited `budgetMs` of page-running time (a page
+   * frozen while the last finals are decoded does not use the budget up), or
+   * longer while the speech worker still shows progress (shared path): a slow
+   * backend finishing its last decode is not cut off, and a stuck one is the
+   * supervisor's to replace.
    */
   private async stopDeadline(budgetMs: number): Promise<void> {
+    const checkMs = 250;
     const progress = () => (this.ring ? Atomics.load(this.counters, Stat.SttProgress) : 0);
-    let deadline = performance.now() + budgetMs;
+    const waited = new RunningClock(checkMs);
+    waited.restart(performance.now());
+    let budget = budgetMs;
     let mark = progress();
-    while (performance.now() < deadline) {
-      await sleep(250);
+    for (;;) {
+      await sleep(checkMs);
+      const ran = waited.tick(performance.now());
       if (progress() !== mark) {
         mark = progress();
-        deadline = Math.max(deadline, performance.now() + STOP_PROGRESS_GRACE_MS);
+        budget = Math.max(budget, ran + STOP_PROGRESS_GRACE_MS);
       }
+      if (ran >= budget) return;
     }
   }
 

@@ -16,38 +16,62 @@ export const DEFAULT_HANG: HangOptions = { intervalMs: 500, hangMs: 4000 };
 export type HangVerdict = 'ping' | 'wait' | 'hung';
 
 /**
- * Decides from heartbeat ticks whether a worker hangs. Only time during which
- * the page itself was running counts: a tick that comes long after the one
+ * Time during which the page itself was running, read from the ticks of a
+ * timer meant to fire every `intervalMs`. A tick that comes long after the one
  * before means the page was frozen, throttled, asleep or its main thread was
- * stalled, and the worker cannot be blamed for the answer not being read.
- * A worker that shows progress (a counter it bumps while busy) is alive even
- * when a long model call delays its answer.
+ * stalled; at most two intervals of such a gap count. Every wait the main
+ * thread puts a limit on (a worker's answer, a model load, Stop's last
+ * finals) is measured with it, so no pause of the page is blamed on the work.
+ */
+export class RunningClock {
+  private lastTick: number | null = null;
+  private elapsed = 0;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Records a tick at `now`; returns the running time counted since the last restart. */
+  tick(now: number): number {
+    if (this.lastTick !== null) this.elapsed += Math.min(Math.max(0, now - this.lastTick), 2 * this.intervalMs);
+    this.lastTick = now;
+    return this.elapsed;
+  }
+
+  /** Counts from zero again: from `now`, or from the next tick when the time of the last one says nothing. */
+  restart(now: number | null): void {
+    this.elapsed = 0;
+    this.lastTick = now;
+  }
+}
+
+/**
+ * Decides from heartbeat ticks whether a worker hangs. Only time during which
+ * the page itself was running counts (`RunningClock`): the worker cannot be
+ * blamed for an answer the page was not running to read. A worker that shows
+ * progress (a counter it bumps while busy) is alive even when a long model
+ * call delays its answer.
  */
 export class HangDetector {
-  private lastTick: number | null = null;
   private outstanding = false;
-  private waitedMs = 0;
   private progressMark = 0;
+  private readonly waited: RunningClock;
 
-  constructor(private readonly options: HangOptions = DEFAULT_HANG) {}
+  constructor(private readonly options: HangOptions = DEFAULT_HANG) {
+    this.waited = new RunningClock(options.intervalMs);
+  }
 
   tick(now: number, progress: number): HangVerdict {
-    const gap = this.lastTick === null ? 0 : now - this.lastTick;
-    this.lastTick = now;
     if (!this.outstanding) {
       this.outstanding = true;
-      this.waitedMs = 0;
       this.progressMark = progress;
+      this.waited.restart(now);
       return 'ping';
     }
     if (progress !== this.progressMark) {
       this.progressMark = progress;
-      this.waitedMs = 0;
+      this.waited.restart(now);
       return 'wait';
     }
-    // At most two intervals of any gap count: the rest the page spent not running.
-    this.waitedMs += Math.min(gap, 2 * this.options.intervalMs);
-    return this.waitedMs >= this.options.hangMs ? 'hung' : 'wait';
+    return this.waited.tick(now) >= this.options.hangMs ? 'hung' : 'wait';
   }
 
   answered(): void {
@@ -56,8 +80,7 @@ export class HangDetector {
 
   /** The page was frozen or hidden: nothing seen across that pause is evidence. */
   pageResumed(): void {
-    this.waitedMs = 0;
-    this.lastTick = null;
+    this.waited.restart(null);
   }
 }
 

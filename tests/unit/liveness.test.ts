@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HangDetector, RestartPolicy, STOP_BASE_MS, stopBudgetMs } from '../../src/engine/liveness';
+import { HangDetector, RestartPolicy, RunningClock, STOP_BASE_MS, stopBudgetMs } from '../../src/engine/liveness';
 
 const options = { intervalMs: 500, hangMs: 4000 };
 
@@ -8,6 +8,42 @@ const options = { intervalMs: 500, hangMs: 4000 };
 function run(detector: HangDetector, ticks: number[], progress: (t: number) => number = () => 0): string[] {
   return ticks.map((t) => detector.tick(t, progress(t)));
 }
+
+describe('RunningClock', () => {
+  it('counts the time between regular ticks in full', () => {
+    const clock = new RunningClock(250);
+    clock.restart(1000);
+    let ran = 0;
+    for (let t = 1250; t <= 3000; t += 250) ran = clock.tick(t);
+    expect(ran).toBe(2000);
+  });
+
+  it('counts at most two intervals of a gap (a frozen or stalled page), and nothing before a known tick', () => {
+    const clock = new RunningClock(250);
+    clock.restart(0);
+    expect(clock.tick(10_000)).toBe(500);
+    clock.restart(null);
+    expect(clock.tick(20_000)).toBe(0);
+    expect(clock.tick(20_250)).toBe(250);
+  });
+
+  it('never counts more than the wall time, nor more than two intervals per tick', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 50 }), (gaps) => {
+        const clock = new RunningClock(250);
+        clock.restart(0);
+        let now = 0;
+        let ran = 0;
+        for (const gap of gaps) {
+          now += gap;
+          ran = clock.tick(now);
+        }
+        expect(ran).toBeLessThanOrEqual(now);
+        expect(ran).toBeLessThanOrEqual(2 * 250 * gaps.length);
+      }),
+    );
+  });
+});
 
 describe('HangDetector', () => {
   it('pings when none is outstanding, and calls a worker hung after hangMs of running time', () => {
