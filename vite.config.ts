@@ -2,6 +2,7 @@ import preact from '@preact/preset-vite';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import packageJson from './package.json' with { type: 'json' };
+import { AUDIO_FILE_TYPES, NEW_DICTATION_URL } from './src/engine/launch';
 import { CONTENT_SECURITY_POLICY } from './src/shared/sw-protocol';
 
 /** SharedArrayBuffer (the audio ring, ort threads) needs a cross-origin isolated page. */
@@ -68,6 +69,18 @@ export default defineConfig(({ mode }) => ({
         start_url: './',
         scope: './',
         id: './',
+        // The installed app as a dictation tool (src/app/launch.ts): one window, a shortcut, audio files.
+        launch_handler: { client_mode: 'focus-existing' },
+        shortcuts: [
+          {
+            name: 'New dictation',
+            short_name: 'Dictate',
+            description: 'Start dictating in a new session',
+            url: NEW_DICTATION_URL,
+            icons: [{ src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' }],
+          },
+        ],
+        file_handlers: [{ action: './', accept: AUDIO_FILE_TYPES }],
         icons: [
           { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },

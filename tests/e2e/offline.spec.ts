@@ -142,10 +142,22 @@ test('the web app manifest is complete and its icons and screenshots load at the
     expect(new URL(manifest.start_url, manifestUrl).href).toBe(SERVERS.subPath);
     expect(new URL(manifest.scope, manifestUrl).href).toBe(SERVERS.subPath);
 
+    // The installed app as a dictation tool: one window, a New dictation shortcut, audio files it opens.
+    expect(manifest.launch_handler).toEqual({ client_mode: 'focus-existing' });
+    const shortcuts = manifest.shortcuts as { name: string; url: string; icons: ManifestIcon[] }[];
+    expect(shortcuts.map((s) => s.name)).toEqual(['New dictation']);
+    expect(new URL(shortcuts[0]?.url ?? '', manifestUrl).href).toBe(`${SERVERS.subPath}?new-dictation`);
+    const fileHandlers = manifest.file_handlers as { action: string; accept: Record<string, string[]> }[];
+    expect(fileHandlers).toHaveLength(1);
+    expect(new URL(fileHandlers[0]?.action ?? '', manifestUrl).href).toBe(SERVERS.subPath);
+    expect(new Set(Object.values(fileHandlers[0]?.accept ?? {}).flat())).toEqual(
+      new Set(['.wav', '.mp3', '.m4a', '.ogg', '.webm']),
+    );
+
     const icons = manifest.icons as ManifestIcon[];
     expect(icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
     expect(icons.some((i) => i.purpose === 'maskable')).toBe(true);
-    const images = [...icons, ...(manifest.screenshots as ManifestIcon[])];
+    const images = [...icons, ...(manifest.screenshots as ManifestIcon[]), ...shortcuts.flatMap((s) => s.icons)];
     expect(manifest.screenshots.length).toBeGreaterThanOrEqual(2);
     for (const image of images) {
       const size = await page.evaluate(async (src) => {

@@ -1,0 +1,69 @@
+import { asksForNewDictation, withoutNewDictation } from '../engine/launch';
+import type { DictationController } from './controller';
+import { transcribeChosenFile } from './file-controller';
+import { startNewSession } from './sessions';
+import { phase, transcript } from './state';
+
+/** The File Handling API's launch parameters (Chromium; not yet in TypeScript's DOM library). */
+interface LaunchParams {
+  readonly targetURL?: string;
+  readonly files: readonly FileSystemHandle[];
+}
+interface LaunchQueue {
+  setConsumer(consumer: (params: LaunchParams) => void): void;
+}
+
+/**
+ * Opens what the installed app was launched with: audio files opened with
+ * Utter (each becomes a session, through the same path as "Transcribe a
+ * file"), or the "New dictation" shortcut (a fresh session, dictating). With
+ * `launch_handler: focus-existing` a second launch comes here too, in the
+ * window already open.
+ */
+export function installLaunchHandler(controller: DictationController): void {
+  // Opened at the shortcut's URL (or in a browser without launchQueue): once, then forget the query.
+  if (asksForNewDictation(location.href)) {
+    history.replaceState(history.state, '', withoutNewDictation(location.href));
+    void newDictation(controller);
+  }
+  const queue = (window as { launchQueue?: LaunchQueue }).launchQueue;
+  queue?.setConsumer((params) => void onLaunch(controller, params));
+}
+
+async function onLaunch(controller: DictationController, params: LaunchParams): Promise<void> {
+  const files = params.files.filter((handle): handle is FileSystemFileHandle => handle.kind === 'file');
+  // One at a time, in order, each once the models are ready and nothing else is running.
+  for (const handle of files) {
+    const file = await handle.getFile();
+    await whenReady();
+    await transcribeChosenFile(controller, file);
+  }
+  if (files.length === 0 && asksForNewDictation(params.targetURL)) await newDictation(controller);
+}
+
+let newDictationPending = false;
+
+/** A fresh session (unless the current one is empty), dictating. A second request meanwhile changes nothing. */
+async function newDictation(controller: DictationController): Promise<void> {
+  if (newDictationPending || phase.value === 'starting' || phase.value === 'listening') return;
+  newDictationPending = true;
+  try {
+    await whenReady();
+    if (transcript.value) startNewSession();
+    await controller.start();
+  } finally {
+    newDictationPending = false;
+  }
+}
+
+/** Resolves when the models are loaded and nothing is running (at once if that is now). */
+function whenReady(): Promise<void> {
+  return new Promise((resolve) => {
+    // subscribe() calls back at once with the current value: unsubscribe after this call returns.
+    const unsubscribe = phase.subscribe((value) => {
+      if (value !== 'ready') return;
+      resolve();
+      queueMicrotask(() => unsubscribe());
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { SERVERS } from '../../playwright.config';
+import { FIXTURES, launch, openReady } from './browser';
+
+/** What the page's launchQueue consumer is called with. */
+interface FakeLaunch {
+  targetURL: string;
+  files: FileSystemHandle[];
+}
+
+/** The transcript as the app holds it: a textarea's value, or the CodeMirror editor's document. */
+function transcriptOf(page: Page): Promise<string> {
+  return page.getByLabel('Transcript', { exact: true }).evaluate((el) => {
+    if (el instanceof HTMLTextAreaElement) return el.value;
+    // How CodeMirror itself finds its view from the content element (EditorView.findFromDOM).
+    type Found = { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } };
+    const view = (el as unknown as Found).cmTile?.root?.view;
+    if (!view) throw new Error('The Transcript element is neither a textarea nor the CodeMirror editor');
+    return view.state.doc.toString();
+  });
+}
+
+/**
+ * An installed app cannot be launched from headless Chromium, so the browser's
+ * launchQueue is replaced by one the test drives; the page's own consumer,
+ * the file path and the dictation path behind it are the real ones. The file
+ * is a real FileSystemFileHandle (from the origin private file system), as the
+ * browser hands over for a file opened with the app.
+ */
+test('launched with an audio file, the installed app transcribes it; the New dictation shortcut starts dictating', async () => {
+  const browser = await launch({ wav: 'goforward-44k.wav' });
+  const { page } = browser;
+  try {
+    await page.addInitScript(() => {
+      const w = window as unknown as { __launch?: (params: FakeLaunch) => void };
+      Object.defineProperty(window, 'launchQueue', {
+        configurable: true,
+        value: { setConsumer: (consumer: (params: FakeLaunch) => void) => (w.__launch = consumer) },
+      });
+    });
+    await openReady(page, SERVERS.isolated);
+
+    // Opened with a file: it becomes a session of its own, named after the file.
+    const audio = readFileSync(join(FIXTURES, 'goforward-44k.wav')).toString('base64');
+    await page.evaluate(async (base64) => {
+      const root = await navigator.storage.getDirectory();
+      const handle = await root.getFileHandle('go-forward.wav', { create: true });
+      const writable = await handle.createWritable();
+      await writable.write(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+      await writable.close();
+      const consume = (window as unknown as { __launch?: (params: FakeLaunch) => void }).__launch;
+      if (!consume) throw new Error('the app set no launchQueue consumer');
+      consume({ targetURL: location.href, files: [handle] });
+    }, audio);
+    await expect.poll(() => transcriptOf(page), { timeout: 60_000 }).toMatch(/forward (ten|10)/i);
+    await expect(page.getByLabel('Session name')).toHaveValue(/go-forward\.wav/);
+    const fromFile = await transcriptOf(page);
+
+    // A second launch from the shortcut (focus-existing brings it to this window): a new session, dictating.
+    await page.evaluate(() => {
+      const consume = (window as unknown as { __launch?: (params: FakeLaunch) => void }).__launch;
+      consume?.({ targetURL: new URL('./?new-dictation', location.href).href, files: [] });
+    });
+    await expect(page.getByRole('button', { name: 'Stop dictation' })).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByLabel('Session name')).not.toHaveValue(/go-forward\.wav/);
+    await expect.poll(() => transcriptOf(page), { timeout: 20_000 }).toMatch(/forward (ten|10)/i);
+    await page.getByRole('button', { name: 'Stop dictation' }).click();
+    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+    // The file's session is kept.
+    await page.locator('summary', { hasText: 'Sessions' }).click();
+    await expect(page.getByRole('listitem').filter({ hasText: 'go-forward.wav' })).toHaveCount(1);
+    console.log(`from the file: ${fromFile} | dictated: ${await transcriptOf(page)}`);
+  } finally {
+    await browser.close();
+  }
+});
