@@ -50,7 +50,7 @@ export default defineConfig(({ mode }) => ({
       strategies: 'injectManifest',
       srcDir: 'src',
       filename: 'sw.ts',
-      // We register and prompt ourselves (src/app/service-worker.ts).
+      // We register and prompt ourselves (src/app/offline.ts).
       injectRegister: false,
       registerType: 'prompt',
       injectManifest: {

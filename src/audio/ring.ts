@@ -29,8 +29,8 @@ enum Slot {
   Seq = 0,
   WriteLo = 1,
   WriteHi = 2,
-  /** Samples the producer had to throw away (e.g. its input arrived too late). */
-  ProducerDropped = 3,
+  /** Unused (was a producer-dropped count nothing ever wrote); kept so the layout stays put. */
+  Reserved = 3,
   /** First index ever written (see startAt); nothing before it is audio. */
   FloorLo = 4,
   FloorHi = 5,
@@ -88,16 +88,6 @@ export class AudioRing {
       const hi = Atomics.load(h, Slot.WriteHi) >>> 0;
       if (Atomics.load(h, Slot.Seq) === seq) return hi * TWO_POW_32 + lo;
     }
-  }
-
-  /** Samples the producer reported as dropped before they reached the ring. */
-  producerDropped(): number {
-    return Atomics.load(this.header, Slot.ProducerDropped) >>> 0;
-  }
-
-  /** Producer only: count samples that never made it into the ring. */
-  addProducerDropped(count: number): void {
-    Atomics.add(this.header, Slot.ProducerDropped, count);
   }
 
   /**

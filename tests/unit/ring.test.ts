@@ -131,15 +131,11 @@ describe('AudioRing (single thread)', () => {
     expect(badSamples(5010 - 1024, out, r)).toBe(0);
   });
 
-  it('ignores empty writes and counts producer drops', () => {
+  it('ignores empty writes', () => {
     const ring = AudioRing.create(64);
     ring.write(new Float32Array(4), 0, 0);
     ring.write(new Float32Array(0));
     expect(ring.writePosition()).toBe(0);
-    expect(ring.producerDropped()).toBe(0);
-    ring.addProducerDropped(128);
-    ring.addProducerDropped(5);
-    expect(ring.producerDropped()).toBe(133);
   });
 
   it('keeps the write position exact past 2^32 samples', () => {
@@ -250,6 +246,7 @@ describe('AudioRing across threads', () => {
     let sleeps = 0;
     let overrunSleeps = 0;
     let probes = 0;
+    let keptUpReads = 0;
     const deadline = performance.now() + 8000;
     let nextSleep = performance.now() + 50;
     for (;;) {
@@ -281,6 +278,12 @@ describe('AudioRing across threads', () => {
         probes++;
       } else {
         const r = ring.read(pos, out, 1 + Math.floor(rand() * 2048));
+        // The position read after a copy covers every write that overlapped it:
+        // a reader still inside that window kept up, and must have lost nothing.
+        if (pos >= ring.writePosition() - capacity) {
+          expect(r.lost).toBe(0);
+          keptUpReads++;
+        }
         bad += badSamples(pos, out, r);
         valid += r.copied - r.lost;
         lost += r.lost;
@@ -293,8 +296,9 @@ describe('AudioRing across threads', () => {
     expect(valid + lost).toBe(total);
     expect(overrunSleeps).toBeGreaterThan(0);
     expect(lost).toBeGreaterThan(0);
-    // The reader mostly kept up: the bulk of the audio arrived intact.
-    expect(valid).toBeGreaterThan(total / 2);
+    // Reads that kept up were exercised (how many depends on how the OS shares the cores).
+    expect(keptUpReads).toBeGreaterThan(100);
+    expect(valid).toBeGreaterThan(0);
     expect(sleeps).toBeGreaterThan(0);
     expect(probes).toBeGreaterThan(100);
   });
@@ -326,10 +330,10 @@ describe('AudioRing across threads', () => {
       return tally;
     };
     // Whether the two threads actually overlap is up to the OS scheduler; on a
-    // loaded machine one run may never race, so run again (each run must still
+    // loaded machine a run may never race, so run again (each run must still
     // be free of wrong samples) until both outcomes were seen.
     const totals = { bad: 0, reads: 0, partlyLost: 0, intact: 0 };
-    for (let attempt = 0; attempt < 4 && (totals.partlyLost === 0 || totals.intact === 0); attempt++) {
+    for (let attempt = 0; attempt < 12 && (totals.partlyLost === 0 || totals.intact === 0); attempt++) {
       const t = await race(3 + attempt * 10);
       totals.bad += t.bad;
       totals.reads += t.reads;
@@ -341,7 +345,7 @@ describe('AudioRing across threads', () => {
     expect(totals.reads).toBeGreaterThan(1000);
     expect(totals.partlyLost).toBeGreaterThan(0);
     expect(totals.intact).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });
 
 describe('AudioRing.startAt', () => {
