@@ -1,0 +1,259 @@
+/**
+ * Our own speech for the vocabulary feature, synthesised with espeak-ng: rare
+ * names, product words and jargon in sentences, and general prose without
+ * any of them. Each has two halves:
+ * - `dev`: what the bias was tuned on (scripts/tune-vocabulary-bias.ts);
+ * - `heldOut`: other sentences at another speed, which only the integration
+ *   test (vocabulary-biasing.test.ts) decodes.
+ * Nothing here is test-fixture audio.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { MoonshineModel } from '../../src/engine/moonshine';
+import { normalizeForWer } from '../../src/engine/wer';
+
+export const VOICES = ['en-us', 'en-gb', 'en+f3', 'en+m3'];
+/** Words per minute: the held-out half is spoken at another speed. */
+export const SPEED = { dev: 165, heldOut: 150 };
+
+export interface TermSentences {
+  term: string;
+  dev: string;
+  heldOut: string;
+}
+
+/** The listed terms, each in a development sentence and a held-out one. */
+export const TERM_SENTENCES: TermSentences[] = [
+  {
+    term: 'Siobhan',
+    dev: 'Please forward the contract to Siobhan before Friday.',
+    heldOut: 'Siobhan will lead the meeting tomorrow morning.',
+  },
+  {
+    term: 'Okonkwo',
+    dev: 'Doctor Okonkwo reviewed the scans this afternoon.',
+    heldOut: 'We had lunch with the Okonkwo family.',
+  },
+  {
+    term: 'Nguyen',
+    dev: 'Mister Nguyen called about the delivery.',
+    heldOut: 'The report was written by Linh Nguyen.',
+  },
+  {
+    term: 'Kowalczyk',
+    dev: 'Anna Kowalczyk joined the team in March.',
+    heldOut: 'Send the invoice to Kowalczyk and partners.',
+  },
+  {
+    term: 'Kubernetes',
+    dev: 'We deploy every service on Kubernetes now.',
+    heldOut: 'The Kubernetes cluster ran out of memory.',
+  },
+  {
+    term: 'PyTorch',
+    dev: 'The model was trained with PyTorch on two machines.',
+    heldOut: 'Install PyTorch before running the script.',
+  },
+  {
+    term: 'Grafana',
+    dev: 'Open the Grafana dashboard to see the latency.',
+    heldOut: 'Grafana shows the error rate for each region.',
+  },
+  {
+    term: 'Figma',
+    dev: 'The designs for the new page are in Figma.',
+    heldOut: 'She shared a Figma link with the client.',
+  },
+  {
+    term: 'Supabase',
+    dev: 'The app stores its data in Supabase.',
+    heldOut: 'We moved the login system to Supabase last week.',
+  },
+  { term: 'Zendesk', dev: 'Customers open tickets through Zendesk.', heldOut: 'Check Zendesk for new complaints.' },
+  {
+    term: 'idempotent',
+    dev: 'The request handler must be idempotent.',
+    heldOut: 'Make the migration idempotent so it can run twice.',
+  },
+  {
+    term: 'tachycardia',
+    dev: 'The patient showed signs of tachycardia.',
+    heldOut: 'Tachycardia can follow a high fever.',
+  },
+  {
+    term: 'anticoagulant',
+    dev: 'He was prescribed an anticoagulant after surgery.',
+    heldOut: 'Stop the anticoagulant two days before the procedure.',
+  },
+  {
+    term: 'eigenvalue',
+    dev: 'Compute the largest eigenvalue of the matrix.',
+    heldOut: 'Each eigenvalue is real for a symmetric matrix.',
+  },
+  {
+    term: 'Thessaloniki',
+    dev: 'Our next conference is in Thessaloniki.',
+    heldOut: 'The flight to Thessaloniki was delayed.',
+  },
+  { term: 'quinoa', dev: 'Add the quinoa to the salad.', heldOut: 'Quinoa cooks in about fifteen minutes.' },
+  {
+    term: 'Jupyter Notebook',
+    dev: 'Open the Jupyter Notebook and run every cell.',
+    heldOut: 'Share the Jupyter Notebook with the team.',
+  },
+];
+
+/** General prose with none of the terms below. */
+export const PROSE = {
+  dev: [
+    'The weather turned cold just after the harvest was brought in.',
+    'She walked to the station and waited for the early train.',
+    'Our neighbours planted a row of apple trees along the fence.',
+    'He reads the newspaper every morning with a cup of tea.',
+    'The children built a small boat out of old wooden boxes.',
+    'Please remember to lock the back door before you leave.',
+    'The museum opens at nine and closes early on Sundays.',
+    'We spent the whole afternoon painting the kitchen walls.',
+    'The river rose quickly after three days of heavy rain.',
+    'My brother bought a second hand bicycle from a friend.',
+    'The library has a quiet room on the top floor.',
+    'They decided to sell the house and move closer to the sea.',
+  ],
+  heldOut: [
+    'The garden looks lovely in the spring when the tulips open.',
+    'He forgot his umbrella on the bus again this morning.',
+    'Dinner will be ready in about twenty minutes.',
+    'The old bridge was closed for repairs during the summer.',
+    'She teaches music at the primary school in the village.',
+    'We watched the sun go down behind the hills.',
+    'The shop on the corner sells fresh bread and cheese.',
+    'Our team finished the project a week ahead of schedule.',
+    'The baby finally fell asleep after a long walk in the park.',
+    'I need to buy stamps and envelopes at the post office.',
+    'The mountain path was steep and covered with loose stones.',
+    'They painted the front door a bright shade of green.',
+  ],
+};
+
+/** Fifty terms that occur nowhere in the prose: the list must not cost it words. */
+export const UNRELATED_TERMS = [
+  'Anya Petrova',
+  'Bjorn',
+  'Ximena',
+  'Oyelaran',
+  'Tanaka',
+  'Wojciech',
+  'Saoirse',
+  'Dmitri',
+  'Ngozi',
+  'Leilani',
+  'Kafka',
+  'Redis',
+  'Terraform',
+  'Ansible',
+  'Jenkins',
+  'Nginx',
+  'Elasticsearch',
+  'MongoDB',
+  'Svelte',
+  'Django',
+  'Flask',
+  'Pandas',
+  'NumPy',
+  'TensorFlow',
+  'Keras',
+  'scikit-learn',
+  'Matplotlib',
+  'Tableau',
+  'Salesforce',
+  'HubSpot',
+  'Asana',
+  'Trello',
+  'Notion',
+  'Slack',
+  'Zoom',
+  'Airtable',
+  'Shopify',
+  'Stripe',
+  'Twilio',
+  'hyperparameter',
+  'bradycardia',
+  'stenosis',
+  'angioplasty',
+  'pharmacokinetics',
+  'heteroskedasticity',
+  'monad',
+  'functor',
+  'endpoint',
+  'microservice',
+  'Kotlin',
+];
+
+/** Human recordings shipped with pocketsphinx (LibriVox and a command): prose no one tuned on. */
+export const HUMAN_PROSE_DIR = '/usr/share/pocketsphinx/test/data';
+export const HUMAN_PROSE: { file: string; text: string }[] = [
+  {
+    file: 'librivox/sense_and_sensibility_01_austen_64kb-0870.wav',
+    text: 'and mister john dashwood had then leisure to consider how much there might be prudently in his power to do for them',
+  },
+  { file: 'librivox/sense_and_sensibility_01_austen_64kb-0880.wav', text: 'he was not an ill disposed young man' },
+  {
+    file: 'librivox/sense_and_sensibility_01_austen_64kb-0890.wav',
+    text: 'unless to be rather cold hearted and rather selfish is to be ill disposed',
+  },
+  {
+    file: 'librivox/sense_and_sensibility_01_austen_64kb-0920.wav',
+    text: 'had he married a more a amiable woman he might have been made still more respectable than he was',
+  },
+  {
+    file: 'librivox/sense_and_sensibility_01_austen_64kb-0930.wav',
+    text: 'he might even have been made amiable himself',
+  },
+];
+
+/**
+ * 16 kHz mono speech, cut the way the segmenter cuts a segment: espeak's
+ * silence trimmed, then 256 ms before and 128 ms after. No dither, so the
+ * same text gives the same audio every run.
+ */
+export function synthesise(dir: string, text: string, voice: string, wpm: number): Float32Array {
+  const wav = join(dir, 'speech.wav');
+  execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', wav, text]);
+  return soxTo16k(dir, wav, ['pad', '0.256', '0.128'], true);
+}
+
+/** A WAV file as 16 kHz mono floats. */
+export function readWav16k(dir: string, wav: string): Float32Array {
+  return soxTo16k(dir, wav, [], false);
+}
+
+function soxTo16k(dir: string, wav: string, effects: string[], trim: boolean): Float32Array {
+  const raw = join(dir, 'speech.raw');
+  const cut = ['silence', '1', '0.01', '0.5%'];
+  const trimming = trim ? [...cut, 'reverse', ...cut, 'reverse'] : [];
+  execFileSync('sox', ['-D', wav, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed', raw, ...trimming, ...effects]);
+  const bytes = readFileSync(raw);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const audio = new Float32Array(bytes.byteLength >> 1);
+  for (let i = 0; i < audio.length; i++) audio[i] = view.getInt16(i * 2, true) / 32768;
+  return audio;
+}
+
+/** The real Moonshine tiny models, as `npm install` copied them into public/models. */
+export async function loadMoonshine(): Promise<MoonshineModel> {
+  const models = new URL('../../public/models/', import.meta.url);
+  ort.env.wasm.numThreads = 1;
+  const encoder = await ort.InferenceSession.create(readFileSync(new URL('moonshine-tiny-encoder.onnx', models)));
+  const decoder = await ort.InferenceSession.create(
+    readFileSync(new URL('moonshine-tiny-decoder-merged.onnx', models)),
+  );
+  return new MoonshineModel(ort.Tensor, encoder, decoder);
+}
+
+/** Did the hypothesis write the term's words, in order (case and punctuation aside)? */
+export function termRecalled(term: string, hypothesis: string): boolean {
+  const wanted = normalizeForWer(term).join(' ');
+  return ` ${normalizeForWer(hypothesis).join(' ')} `.includes(` ${wanted} `);
+}
