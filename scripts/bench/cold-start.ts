@@ -22,7 +22,7 @@ interface ColdStartWindow {
 }
 
 export interface ColdStartRun {
-  /** performance.now() (from navigation start) when "Start dictation" lost its disabled attribute. */
+  /** performance.now() (from navigation start) when "Start dictation" became usable (neither disabled nor aria-disabled). */
   startEnabledMs: number | null;
   firstPaintMs: number | null;
   firstContentfulPaintMs: number | null;
@@ -81,7 +81,8 @@ async function waitStartEnabled(page: Page, timeoutMs: number): Promise<void> {
 }
 
 /**
- * Records the moment the Start button stops being disabled, from the document's creation on.
+ * Records the moment the Start button becomes usable (it is aria-disabled while busy, to keep
+ * keyboard focus), from the document's creation on.
  * A string, not a function: tsx wraps named functions in a `__name` helper the page does not have.
  */
 const WATCH_START_BUTTON = `(() => {
@@ -90,14 +91,15 @@ const WATCH_START_BUTTON = `(() => {
   const observer = new MutationObserver(() => {
     if (state.enabledAt !== null) return;
     for (const button of document.querySelectorAll('button')) {
-      if (!button.disabled && button.textContent.includes('Start dictation')) {
+      const usable = !button.disabled && button.getAttribute('aria-disabled') !== 'true';
+      if (usable && button.textContent.includes('Start dictation')) {
         state.enabledAt = performance.now();
         observer.disconnect();
         return;
       }
     }
   });
-  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled', 'aria-disabled'] });
 })();`;
 
 async function coldRun(page: Page, url: string): Promise<ColdStartRun> {
