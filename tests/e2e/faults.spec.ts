@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { normalizeForWer, wordsInOrder } from '../../src/engine/wer';
-import { diagnostic, launch, openReady, type TestBrowser, TRANSCRIPTS } from './browser';
+import { diagnostic, launch, openReady, type TestBrowser, TRANSCRIPTS, transcriptText } from './browser';
 
 /**
  * Faults injected at the worst moments, on the isolated path (shared ring)
@@ -44,6 +44,8 @@ async function instrument(page: Page): Promise<void> {
       /** Kill these workers right after the page sends the STT its n-th segment end. */
       killAfterEnd: { n: number; names: string[] } | null;
       endsSent: number;
+      /** Never deliver segment ends to the STT from now on: their finals can never come. */
+      swallowEnds: boolean;
       kill(names: string[]): void;
     };
     const hooks: Hooks = {
@@ -51,6 +53,7 @@ async function instrument(page: Page): Promise<void> {
       nodes: [],
       killAfterEnd: null,
       endsSent: 0,
+      swallowEnds: false,
       kill(names) {
         for (const entry of hooks.workers) if (names.includes(entry.name)) entry.worker.terminate();
       },
@@ -63,9 +66,11 @@ async function instrument(page: Page): Promise<void> {
         hooks.workers.push({ name: options?.name ?? '', worker: this });
       }
       override postMessage(message: unknown, transfer?: unknown): void {
-        super.postMessage(message, transfer as Transferable[]);
         const call = message as { path?: string[]; argumentList?: { value?: { type?: string } }[] };
-        if (call?.path?.[0] !== 'segment' || call.argumentList?.[0]?.value?.type !== 'end') return;
+        const isEnd = call?.path?.[0] === 'segment' && call.argumentList?.[0]?.value?.type === 'end';
+        if (isEnd && hooks.swallowEnds) return;
+        super.postMessage(message, transfer as Transferable[]);
+        if (!isEnd) return;
         hooks.endsSent++;
         const plan = hooks.killAfterEnd;
         if (plan && hooks.endsSent === plan.n) {
@@ -108,7 +113,7 @@ async function dictate(
   await page.getByRole('button', { name: 'Stop dictation' }).click();
   await faults.atStop?.(page);
   await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
-  return page.getByLabel('Transcript').inputValue();
+  return transcriptText(page);
 }
 
 /** The fault-free transcript of each path, made once per run. */
@@ -335,10 +340,10 @@ test('a worker that keeps dying stops dictation, releases the microphone and off
     );
     expect(tracks).toEqual(['ended']);
     // Whatever was said before is still there; the way out is Retry.
-    const before = await page.getByLabel('Transcript').inputValue();
+    const before = await transcriptText(page);
     await page.getByRole('button', { name: 'Retry' }).click();
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
-    expect(await page.getByLabel('Transcript').inputValue()).toBe(before);
+    expect(await transcriptText(page)).toBe(before);
   } finally {
     await browser.close();
   }
@@ -375,6 +380,34 @@ test('a model download that stalls ends in a message and Retry, not a progress b
     stall = false;
     await page.getByRole('button', { name: 'Retry' }).click();
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Stop is bounded: finals that can never come become a gap, and the words before them stay', async () => {
+  const browser = await open('isolated');
+  const { page } = browser;
+  try {
+    const startedAt = Date.now();
+    await page.getByRole('button', { name: 'Start dictation' }).click();
+    await expect(page.getByLabel('Live text')).not.toBeEmpty({ timeout: 10_000 });
+    // The first sentence is committed; from then on no segment end reaches the speech worker.
+    await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toMatch(/friday/i);
+    await page.evaluate(() => {
+      (window as unknown as { __faults: { swallowEnds: boolean } }).__faults.swallowEnds = true;
+    });
+    await page.waitForTimeout(Math.max(0, DICTATION_SECONDS * 1000 - (Date.now() - startedAt)));
+    await page.getByRole('button', { name: 'Stop dictation' }).click();
+    const stoppedAt = Date.now();
+    // Stop's budget is 8 s plus three times the owed audio's expected decode time at the speed last
+    // seen (stopBudgetMs in src/engine/liveness.ts): here ~20 s of audio is owed, at RTF ≤ 0.3.
+    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 45_000 });
+    const transcript = await transcriptText(page);
+    console.log(`Stop finished after ${Date.now() - stoppedAt} ms: ${transcript}`);
+    expect(normalizeForWer(transcript).slice(0, 4)).toEqual(['please', 'send', 'the', 'quarterly']);
+    expect(transcript).toContain('[\u2026]');
+    expect(await restarts(page), 'a worker that answers is not replaced').toBe(0);
   } finally {
     await browser.close();
   }
