@@ -151,7 +151,13 @@ export async function dictate(page: Page, seconds: number, log: (message: string
   await waitEnabled(startButton(page), 60_000, '"Start dictation" after Stop');
   const stopMs = performance.now() - t0;
   const records = await page.evaluate(() => (window as unknown as BenchWindow).__utterBench?.results ?? []);
-  const transcript = await page.getByLabel('Transcript').inputValue();
+  // The editor's own text: its page text holds only the lines in view (see tests/e2e/browser.ts transcriptText).
+  const transcript = await page.getByLabel('Transcript', { exact: true }).evaluate((content) => {
+    type Found = { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } };
+    const view = (content as unknown as Found).cmTile?.root?.view;
+    if (!view) throw new Error('The Transcript element is not the CodeMirror editor content');
+    return view.state.doc.toString();
+  });
   await openDiagnostics(page);
   const diagnostics: Record<string, string> = {};
   for (const stat of ['dropped', 'results', 'audio-lag', 'inference', 'rtf', 'vad-frame', 'threads', 'transport']) {

@@ -14,8 +14,8 @@ export interface Announcement {
 
 /** Enough to be read out when finals come quickly; older ones leave the (hidden) log. */
 const KEPT_PHRASES = 3;
-/** How long "Copied ✓" stays on the Copy button. */
-const COPIED_MS = 2000;
+/** How long "Copied ✓" stays on the Copy button: long enough to see after stopping with the shortcut. */
+const COPIED_MS = 4000;
 
 let nextId = 1;
 

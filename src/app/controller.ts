@@ -1,7 +1,8 @@
 import { batch, effect } from '@preact/signals';
 import { parseUtterance } from '../engine/commands';
 import { GAP_TEXT } from '../engine/export';
-import { cleanSegmentText, type DictatedTail, dictatedTail, withoutDictatedTail } from '../engine/transcript';
+import type { SessionSegment } from '../engine/session-types';
+import { cleanSegmentText } from '../engine/transcript';
 import { applyReplacements } from '../engine/vocabulary';
 import { viewStats } from '../shared/stats';
 import {
@@ -15,6 +16,7 @@ import {
 import { announceCommitted, confirmCopied } from './announcements';
 import { copyOnStop } from './copy-on-stop';
 import { vocabulary, voiceCommands } from './dictation-settings';
+import { dictationTarget } from './dictation-target';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
 import { DictationPipeline } from './pipeline';
 import { commitSegment, editText, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
@@ -48,8 +50,6 @@ export class DictationController {
   private remembered: BackendDecision | null = null;
   /** The terms the speech worker has (null: not sent to this worker yet). */
   private sentTerms: string | null = null;
-  /** Dictated phrases, newest last, that "scratch that" may take back while they end the transcript. */
-  private readonly dictated: DictatedTail[] = [];
 
   async init(): Promise<void> {
     const missing = missingBrowserFeatures();
@@ -153,6 +153,8 @@ export class DictationController {
       this.dictationBase = { sample: startSample, ms: sessionClockMs() };
       // Segment ids start again with each dictation.
       this.finalised.clear();
+      // Phrases go to the person's caret (or replace their selection), like typing.
+      dictationTarget()?.begin();
       this.liveSegment = 0;
       this.watchInput(track, context);
       // A remembered microphone that is gone was replaced by the default in startCapture: say so.
@@ -248,11 +250,8 @@ export class DictationController {
       else if (said.kind === 'scratch' || said.kind === 'undo') this.scratchLastPhrase();
       if (shown) {
         const toMs = (sample: number) => this.dictationBase.ms + (sample - this.dictationBase.sample) / SAMPLES_PER_MS;
-        const tail = dictatedTail(state.transcript.value, shown);
-        commitSegment(shown, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap });
+        this.place(shown, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap });
         announceCommitted(shown);
-        this.dictated.push(tail);
-        if (this.dictated.length > 100) this.dictated.shift();
       }
       if (this.liveSegment <= result.segmentId) {
         state.liveText.value = '';
@@ -265,6 +264,17 @@ export class DictationController {
   private said(raw: string): ReturnType<typeof parseUtterance> {
     const text = applyReplacements(cleanSegmentText(raw), vocabulary.value.rules);
     return voiceCommands.value ? parseUtterance(text) : { kind: 'text', text };
+  }
+
+  /** Puts committed words at the person's caret (the editor decides where) and saves them with their timing. */
+  private place(text: string, timing: Omit<SessionSegment, 'id' | 'text'>): void {
+    const target = dictationTarget();
+    if (!target) {
+      commitSegment(text, timing);
+      return;
+    }
+    const shownText = target.insert(text);
+    if (shownText !== null) commitSegment(text, timing, shownText);
   }
 
   /**
@@ -281,13 +291,10 @@ export class DictationController {
     void pipeline.stt.call((r) => r.setVocabulary([...terms])).catch(() => {});
   }
 
-  /** "scratch that": removes the last dictated phrase, only while it still ends the transcript. */
+  /** "scratch that": removes the last dictated phrase, only while the caret is still right after it. */
   private scratchLastPhrase(): void {
-    const tail = this.dictated.pop();
-    const restored = tail && withoutDictatedTail(state.transcript.value, tail);
+    const restored = dictationTarget()?.scratch();
     if (typeof restored === 'string') editText(restored);
-    // The person typed after it: older phrases are not at the end either.
-    else this.dictated.length = 0;
   }
 
   /** Audio that could not be transcribed is marked in the transcript, never silently skipped. */
@@ -295,7 +302,7 @@ export class DictationController {
     this.finalised.add(result.segmentId);
     const toMs = (sample: number) => this.dictationBase.ms + (sample - this.dictationBase.sample) / SAMPLES_PER_MS;
     batch(() => {
-      commitSegment(GAP_TEXT, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap: true });
+      this.place(GAP_TEXT, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap: true });
       if (this.liveSegment <= result.segmentId) {
         state.liveText.value = '';
         state.transcribing.value = false;

@@ -108,10 +108,14 @@ function ensureSession(source: StoredSession['source']): StoredSession {
   return session;
 }
 
-/** Commits one final segment: shows it and saves it in one step. */
-export function commitSegment(text: string, segment: Omit<SessionSegment, 'id' | 'text'>): void {
+/**
+ * Commits one final segment: shows it and saves it in one step. `shownText` is
+ * the whole transcript with the segment already in place (the editor put it
+ * at the caret); without it the segment is appended.
+ */
+export function commitSegment(text: string, segment: Omit<SessionSegment, 'id' | 'text'>, shownText?: string): void {
   const session = ensureSession('microphone');
-  const nextText = appendSegment(transcript.value, text);
+  const nextText = shownText ?? appendSegment(transcript.value, text);
   const updated: StoredSession = {
     ...session,
     text: nextText,

@@ -11,6 +11,10 @@
  * different combination and is left to the browser.
  *
  * Escape, with no modifiers, stops dictation (and does nothing otherwise).
+ *
+ * Held, the shortcut is push-to-talk: a press that started dictation and was
+ * held at least PUSH_TO_TALK_MS stops it on release. A tap (a key press lasts
+ * about 100 ms) just toggles.
  */
 
 /** How the shortcut is written in `aria-keyshortcuts` and shown to people. */
@@ -37,4 +41,25 @@ export function shortcutAction(press: KeyPress): ShortcutAction {
   }
   if (press.key === 'Escape' && !press.altKey && !press.shiftKey && noOtherModifiers) return 'stop';
   return null;
+}
+
+/** Held at least this long, the press that started dictation stops it on release (push-to-talk). */
+export const PUSH_TO_TALK_MS = 600;
+
+/** Tells a tap (toggle) from a hold (push-to-talk) across the shortcut's keydown and keyup. */
+export class ShortcutGesture {
+  /** When the press that started dictation went down; null when no such press is held. */
+  private startedAt: number | null = null;
+
+  /** The shortcut went down; `starting` says whether this press starts dictation (rather than stopping it). */
+  press(now: number, starting: boolean): void {
+    this.startedAt = starting ? now : null;
+  }
+
+  /** D went up: true if that ends a push-to-talk hold, so dictation should stop. */
+  release(now: number): boolean {
+    const startedAt = this.startedAt;
+    this.startedAt = null;
+    return startedAt !== null && now - startedAt >= PUSH_TO_TALK_MS;
+  }
 }

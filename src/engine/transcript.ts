@@ -54,27 +54,3 @@ export function joinSegments(texts: readonly string[]): string {
 export function appendSegment(existing: string, next: string): string {
   return applyJoin(existing, joinAt(existing, next));
 }
-
-/** What appending one dictated phrase did to the end of the text, so "scratch that" can take it back. */
-export interface DictatedTail {
-  /** Spaces removed before the phrase (before attaching punctuation). */
-  removed: string;
-  /** What was added, spacing included. */
-  inserted: string;
-}
-
-/** The change {@link appendSegment} makes for `next` after `existing`. */
-export function dictatedTail(existing: string, next: string): DictatedTail {
-  const join = joinAt(existing, next);
-  return { removed: existing.slice(existing.length - join.deleteBefore), inserted: join.insert };
-}
-
-/**
- * `text` without a dictated phrase at its end, the spaces it removed put back;
- * null when the text no longer ends with that phrase (the person typed or
- * edited after it), so nothing of theirs is ever taken away.
- */
-export function withoutDictatedTail(text: string, tail: DictatedTail): string | null {
-  if (tail.inserted === '' || !text.endsWith(tail.inserted)) return null;
-  return text.slice(0, text.length - tail.inserted.length) + tail.removed;
-}

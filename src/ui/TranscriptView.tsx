@@ -1,19 +1,20 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { copyConfirmation } from '../app/announcements';
-import { currentSession, editText, renameSession, startNewSession } from '../app/sessions';
+import { currentSession, renameSession, startNewSession } from '../app/sessions';
 import { liveText, phase, transcript } from '../app/state';
 import { ExportMenu } from './ExportMenu';
+import { mountTranscriptEditor } from './transcript-editor';
 
 export function TranscriptView({ onCopy }: { onCopy: () => Promise<boolean> }) {
-  const area = useRef<HTMLTextAreaElement>(null);
+  const host = useRef<HTMLDivElement>(null);
   const text = transcript.value;
   const session = currentSession.value;
 
-  // Keep the newest words in view as they arrive, unless the person is editing.
+  // Mounted once: the editor follows the transcript and the live text itself, never through a re-render of this view.
   useEffect(() => {
-    const el = area.current;
-    if (el && document.activeElement !== el) el.scrollTop = el.scrollHeight;
-  }, [text]);
+    const el = host.current;
+    return el ? mountTranscriptEditor(el) : undefined;
+  }, []);
 
   return (
     <section class="transcript">
@@ -25,16 +26,9 @@ export function TranscriptView({ onCopy }: { onCopy: () => Promise<boolean> }) {
           onChange={(event) => void renameSession(session.id, event.currentTarget.value)}
         />
       )}
-      <textarea
-        ref={area}
-        class="transcript-text"
-        aria-label="Transcript"
-        placeholder="Your words appear here."
-        value={text}
-        onInput={(event) => editText(event.currentTarget.value)}
-        spellcheck
-      />
-      <section class="live-text" aria-label="Live text">
+      <div ref={host} class="transcript-editor" />
+      {/* Shown greyed in place in the editor; this copy is for screen readers. */}
+      <section class="live-text visually-hidden" aria-label="Live text">
         {/* The signal itself: a partial updates this text node only, not the whole view with its textarea.
             Not a live region: partials change with every word; committed phrases are announced (Announcer). */}
         {liveText}

@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
+import { PUSH_TO_TALK_MS } from '../../src/engine/shortcut';
 import { launch, openReady } from './browser';
 
 /** axe-core on the whole page: every violation is listed with the elements it found. */
@@ -41,7 +42,7 @@ function words(text: string): string {
 }
 
 /** A short human recording ("go forward ten meters", 4.8 s): enough for one final, quick to run. */
-test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape stops, copy on stop, and axe finds nothing', async () => {
+test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape stops, holding is push-to-talk, copy on stop, and axe finds nothing', async () => {
   const browser = await launch({ wav: 'goforward-44k.wav' });
   const { page } = browser;
   try {
@@ -92,14 +93,13 @@ test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape st
     await expect(transcript).toBeFocused();
     const text = await transcriptOf(page);
     console.log(`transcript: ${text}`);
-    expect(text).toMatch(/forward (ten|10)/i);
-    const announced = await page.getByRole('log', { name: 'Dictated phrases' }).locator('p').allTextContents();
-    expect(words(announced.join(' '))).toBe(words(text));
-
     // Copy on stop: exactly the transcript, shown on the button and announced.
     await expect(page.getByRole('button', { name: 'Copied ✓' })).toBeVisible();
     expect(await inLiveRegion(page.getByText('Transcript copied to the clipboard'))).toBe(true);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+    expect(text).toMatch(/forward (ten|10)/i);
+    const announced = await page.getByRole('log', { name: 'Dictated phrases' }).locator('p').allTextContents();
+    expect(words(announced.join(' '))).toBe(words(text));
     await expectNoAxeViolations(page, 'after stopping');
 
     // From elsewhere on the page: the shortcut starts, Escape stops (and copies again).
@@ -114,6 +114,19 @@ test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape st
     await expect(start).toBeEnabled({ timeout: 60_000 });
     expect(await transcriptOf(page)).toBe(text);
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+
+    // Held, the shortcut is push-to-talk: dictating while held, stopped on release. (Each tap above
+    // was released at once, and dictation went on: a tap only toggles.)
+    await page.keyboard.down('Alt');
+    await page.keyboard.down('Shift');
+    await page.keyboard.down('KeyD');
+    await expect(stop).toBeVisible();
+    await page.waitForTimeout(PUSH_TO_TALK_MS + 200);
+    await expect(stop).toBeVisible();
+    await page.keyboard.up('KeyD');
+    await page.keyboard.up('Shift');
+    await page.keyboard.up('Alt');
+    await expect(start).toBeEnabled({ timeout: 60_000 });
   } finally {
     await browser.close();
   }

@@ -81,7 +81,23 @@ export async function dictate(page: Page, seconds: number): Promise<string> {
   await page.waitForTimeout(seconds * 1000);
   await page.getByRole('button', { name: 'Stop dictation' }).click();
   await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
-  return page.getByLabel('Transcript').inputValue();
+  return transcriptText(page);
+}
+
+/**
+ * The transcript exactly as the editor holds it. The editor (CodeMirror) draws
+ * only the lines in view, with the greyed live partial among them, so the
+ * page's text is not the transcript; the editor's state is. `cmTile` is how
+ * CodeMirror itself finds its view from the content element
+ * (`EditorView.findFromDOM`).
+ */
+export async function transcriptText(page: Page): Promise<string> {
+  return page.getByLabel('Transcript', { exact: true }).evaluate((content) => {
+    type Found = { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } };
+    const view = (content as unknown as Found).cmTile?.root?.view;
+    if (!view) throw new Error('The Transcript element is not the CodeMirror editor content');
+    return view.state.doc.toString();
+  });
 }
 
 export async function diagnostic(page: Page, stat: string): Promise<string> {

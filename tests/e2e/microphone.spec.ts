@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { wordErrorRate } from '../../src/engine/wer';
-import { launch, openReady, TRANSCRIPTS } from './browser';
+import { launch, openReady, TRANSCRIPTS, transcriptText } from './browser';
 
 /** dictation-44k.wav: 23.4 s; a second more lets the fake device play out. */
 const DICTATION_SECONDS = 24.5;
@@ -75,7 +75,7 @@ test('a remembered microphone that is no longer connected falls back to the defa
     await page.waitForTimeout(DICTATION_SECONDS * 1000);
     await page.getByRole('button', { name: 'Stop dictation' }).click();
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
-    const transcript = await page.getByLabel('Transcript').inputValue();
+    const transcript = await transcriptText(page);
     const wer = wordErrorRate(TRANSCRIPTS['dictation.wav'] ?? '', transcript);
     console.log(`fallback microphone transcript (WER ${(wer.wer * 100).toFixed(1)}%): ${transcript}`);
     expect(wer.wer).toBeLessThan(0.15);

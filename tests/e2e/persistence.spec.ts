@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
-import { launch, openReady } from './browser';
+import { launch, openReady, transcriptText } from './browser';
 
 interface Shown {
   title: string;
@@ -10,7 +10,7 @@ interface Shown {
 async function shown(page: Page): Promise<Shown> {
   return {
     title: await page.getByLabel('Session name').inputValue(),
-    text: await page.getByLabel('Transcript').inputValue(),
+    text: await transcriptText(page),
   };
 }
 
@@ -59,10 +59,10 @@ test('typing and renaming while sentences arrive: after a reload the session is 
     await openReady(page, SERVERS.isolated);
     await page.getByRole('button', { name: 'Start dictation' }).click();
     await expect(page.getByRole('button', { name: 'Stop dictation' })).toBeVisible();
-    await expect(page.getByLabel('Transcript')).not.toHaveValue('', { timeout: 20_000 });
+    await expect.poll(() => transcriptText(page), { timeout: 20_000 }).not.toBe('');
 
     // About 15 s of typing while the recogniser keeps committing sentences (the recording is 23 s).
-    const finalsBefore = (await page.getByLabel('Transcript').inputValue()).length;
+    const finalsBefore = (await transcriptText(page)).length;
     for (let i = 0; i < 8; i++) {
       await typeAtEnd(page, ` typed${i}`);
       // Renamed straight after typing, before the typing's own save is due.

@@ -1,7 +1,7 @@
 import { expect, type Page, test, type Worker } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { wordErrorRate } from '../../src/engine/wer';
-import { diagnostic, launch, openReady, TRANSCRIPTS } from './browser';
+import { diagnostic, launch, openReady, TRANSCRIPTS, transcriptText } from './browser';
 
 /** dictation-44k.wav is 23.4 s: a second more lets the fake device play out. */
 const DICTATION_SECONDS = 24.5;
@@ -22,7 +22,7 @@ async function dictateWithFault(page: Page, inject: (page: Page) => Promise<void
   await page.waitForTimeout(Math.max(0, DICTATION_SECONDS * 1000 - (Date.now() - startedAt)));
   await page.getByRole('button', { name: 'Stop dictation' }).click();
   await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
-  return page.getByLabel('Transcript').inputValue();
+  return transcriptText(page);
 }
 
 test('the speech worker closing itself mid-utterance loses no words', async () => {
@@ -76,11 +76,11 @@ test('reloading mid-dictation keeps every committed word', async () => {
     await openReady(page, SERVERS.isolated);
     await page.getByRole('button', { name: 'Start dictation' }).click();
     // Wait for two committed sentences, then reload without stopping.
-    await expect(page.getByLabel('Transcript')).toHaveValue(/Friday\.\s.+\./, { timeout: 30_000 });
-    const committed = await page.getByLabel('Transcript').inputValue();
+    await expect.poll(() => transcriptText(page), { timeout: 30_000 }).toMatch(/Friday\.\s.+\./);
+    const committed = await transcriptText(page);
     await page.reload();
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
-    const restored = await page.getByLabel('Transcript').inputValue();
+    const restored = await transcriptText(page);
     expect(restored.startsWith(committed)).toBe(true);
     // …and it is a saved session a person can find again.
     await page.locator('summary', { hasText: 'Sessions' }).click();

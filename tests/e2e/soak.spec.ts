@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
-import { diagnostic, launch, openReady } from './browser';
+import { diagnostic, launch, openReady, transcriptText } from './browser';
 
 /**
  * A long dictation from a fake microphone that loops dictation-44k.wav (23 s
@@ -122,7 +122,7 @@ test(`dictates for ${MINUTES} min from a looping microphone without drops, resta
         rendererRssMb: rendererRssMb(),
         dropped: Number(await diagnostic(page, 'dropped')),
         restarts: Number(await diagnostic(page, 'restarts')),
-        transcriptChars: await page.getByLabel('Transcript').evaluate((el) => (el as HTMLTextAreaElement).value.length),
+        transcriptChars: (await transcriptText(page)).length,
       };
     };
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 // @ts-expect-error: plain JS module without types
 import { startServer } from '../../scripts/serve.mjs';
-import { launch, openReady } from './browser';
+import { launch, openReady, transcriptText } from './browser';
 
 const PORT = 4176;
 const URL_V = `http://127.0.0.1:${PORT}/utter/`;
@@ -64,11 +64,11 @@ test('a new version waits, is offered, and never interrupts dictation', async ()
     await expect(update).toBeDisabled();
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await expect(page.getByRole('button', { name: 'Stop dictation' })).toBeVisible();
-    await expect(page.getByLabel('Transcript')).not.toHaveValue('', { timeout: 20_000 });
+    await expect.poll(() => transcriptText(page), { timeout: 20_000 }).not.toBe('');
 
     await page.getByRole('button', { name: 'Stop dictation' }).click();
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
-    const kept = await page.getByLabel('Transcript').inputValue();
+    const kept = await transcriptText(page);
 
     // A second tab opened now still gets version 1: the new one is only waiting.
     const other = await context.newPage();
@@ -86,7 +86,7 @@ test('a new version waits, is offered, and never interrupts dictation', async ()
     await update.click();
     await expect(page.locator('footer')).toContainText('e2e-2', { timeout: 60_000 });
     // The transcript survived the reload (saved on the device).
-    await expect(page.getByLabel('Transcript')).toHaveValue(kept);
+    await expect.poll(() => transcriptText(page)).toBe(kept);
     expect(served.filter((u) => u.endsWith('.onnx'))).toEqual([]);
     expect(await scriptUrls(page)).not.toContain(v1Scripts[0]);
 
@@ -105,8 +105,8 @@ test('a new version waits, is offered, and never interrupts dictation', async ()
     });
     await expect(other.getByText(/is being restarted/)).toBeVisible({ timeout: 5_000 });
     await expect.poll(() => other.workers().filter((w) => w.url() === stt?.url()).length, { timeout: 30_000 }).toBe(1);
-    const before = await other.getByLabel('Transcript').inputValue();
-    await expect(other.getByLabel('Transcript')).not.toHaveValue(before, { timeout: 30_000 });
+    const before = await transcriptText(other);
+    await expect.poll(() => transcriptText(other), { timeout: 30_000 }).not.toBe(before);
     await other.getByRole('button', { name: 'Stop dictation' }).click();
     await expect(other.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
     await expect(other.getByRole('alert')).toHaveCount(0);

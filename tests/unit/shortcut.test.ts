@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type KeyPress, shortcutAction } from '../../src/engine/shortcut';
+import { type KeyPress, PUSH_TO_TALK_MS, ShortcutGesture, shortcutAction } from '../../src/engine/shortcut';
 
 const NONE = { altKey: false, shiftKey: false, ctrlKey: false, metaKey: false, repeat: false };
 
@@ -54,6 +54,42 @@ describe('shortcutAction', () => {
         }),
         (code, key, modifiers) => shortcutAction({ code, key, ...modifiers }) === null,
       ),
+    );
+  });
+});
+
+describe('ShortcutGesture', () => {
+  it('a tap toggles: releasing it stops nothing', () => {
+    const gesture = new ShortcutGesture();
+    gesture.press(1000, true);
+    expect(gesture.release(1100)).toBe(false);
+  });
+
+  it('holding the press that started dictation is push-to-talk: releasing it stops', () => {
+    const gesture = new ShortcutGesture();
+    gesture.press(1000, true);
+    expect(gesture.release(1000 + PUSH_TO_TALK_MS)).toBe(true);
+    // Only once: a stray keyup later does nothing.
+    expect(gesture.release(5000)).toBe(false);
+  });
+
+  it('a press that stopped dictation never stops again on release, however long it was held', () => {
+    const gesture = new ShortcutGesture();
+    gesture.press(1000, false);
+    expect(gesture.release(9000)).toBe(false);
+  });
+
+  it('a keyup without a press (focus came from elsewhere with the keys down) does nothing', () => {
+    expect(new ShortcutGesture().release(1000)).toBe(false);
+  });
+
+  it('stops on release exactly when a starting press was held long enough', () => {
+    fc.assert(
+      fc.property(fc.nat(1e9), fc.nat(10_000), fc.boolean(), (at, held, starting) => {
+        const gesture = new ShortcutGesture();
+        gesture.press(at, starting);
+        return gesture.release(at + held) === (starting && held >= PUSH_TO_TALK_MS);
+      }),
     );
   });
 });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  appendSegment,
-  cleanSegmentText,
-  dictatedTail,
-  joinSegments,
-  withoutDictatedTail,
-} from '../../src/engine/transcript';
+import { appendSegment, cleanSegmentText, joinSegments } from '../../src/engine/transcript';
 
 describe('cleanSegmentText', () => {
   it('trims and collapses internal whitespace', () => {
@@ -160,33 +154,5 @@ describe('appendSegment', () => {
     for (const s of segs) text = appendSegment(text, s);
     expect(text).toBe(joinSegments(segs));
     expect(text).toBe('So. I went home, then slept. The end!');
-  });
-});
-
-describe('dictatedTail / withoutDictatedTail', () => {
-  it('takes back exactly the last appended phrase, spacing included', () => {
-    for (const [before, next] of [
-      ['Hello there.', 'how are you?'],
-      ['I went home  ', ', then slept.'],
-      ['', 'First words.'],
-      ['Para one.\n\n', 'next.'],
-      ['List', '\nitem'],
-    ] as const) {
-      const tail = dictatedTail(before, next);
-      const after = appendSegment(before, next);
-      expect(withoutDictatedTail(after, tail), JSON.stringify([before, next])).toBe(before);
-    }
-  });
-
-  it('refuses when the text no longer ends with the phrase', () => {
-    const tail = dictatedTail('Hello.', 'more words');
-    expect(withoutDictatedTail('Hello. More words and typed', tail)).toBeNull();
-    expect(withoutDictatedTail('Hello.', tail)).toBeNull();
-    expect(withoutDictatedTail('Anything', dictatedTail('Text', '  '))).toBeNull();
-  });
-
-  it('removes only the tail when the person edited earlier text', () => {
-    const tail = dictatedTail('Hello.', 'more words');
-    expect(withoutDictatedTail('Edited hello. More words', tail)).toBe('Edited hello.');
   });
 });
