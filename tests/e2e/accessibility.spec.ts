@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { PUSH_TO_TALK_MS } from '../../src/engine/shortcut';
-import { launch, openReady } from './browser';
+import { launch, openReady, transcriptText } from './browser';
 
 /** axe-core on the whole page: every violation is listed with the elements it found. */
 async function expectNoAxeViolations(page: Page, when: string): Promise<void> {
@@ -18,18 +18,6 @@ function inLiveRegion(locator: Locator): Promise<boolean> {
   return locator.evaluate((el) =>
     Boolean(el.closest('[aria-live]:not([aria-live="off"]), [role="status"], [role="log"], [role="alert"]')),
   );
-}
-
-/** The transcript as the app holds it: a textarea's value, or the CodeMirror editor's document. */
-function transcriptOf(page: Page): Promise<string> {
-  return page.getByLabel('Transcript', { exact: true }).evaluate((el) => {
-    if (el instanceof HTMLTextAreaElement) return el.value;
-    // How CodeMirror itself finds its view from the content element (EditorView.findFromDOM).
-    type Found = { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } };
-    const view = (el as unknown as Found).cmTile?.root?.view;
-    if (!view) throw new Error('The Transcript element is neither a textarea nor the CodeMirror editor');
-    return view.state.doc.toString();
-  });
 }
 
 function words(text: string): string {
@@ -70,7 +58,7 @@ test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape st
     await expect(stop).toBeVisible();
     await expect(stop).toHaveAttribute('title', 'Stop dictation (Alt+Shift+D or Escape)');
     await expect(transcript).toBeFocused();
-    expect(await transcriptOf(page)).toBe('');
+    expect(await transcriptText(page)).toBe('');
 
     // Partials are shown but not read out; the status line's live part does not follow speech.
     const live = page.getByLabel('Live text');
@@ -85,13 +73,13 @@ test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape st
     await expectNoAxeViolations(page, 'while dictating');
 
     // Each committed phrase is announced once, in the polite log.
-    await expect.poll(() => transcriptOf(page), { timeout: 20_000 }).toMatch(/forward/i);
+    await expect.poll(() => transcriptText(page), { timeout: 20_000 }).toMatch(/forward/i);
 
     // Stop, still from inside the transcript.
     await page.keyboard.press('Alt+Shift+KeyD');
     await expect(start).toBeEnabled({ timeout: 60_000 });
     await expect(transcript).toBeFocused();
-    const text = await transcriptOf(page);
+    const text = await transcriptText(page);
     console.log(`transcript: ${text}`);
     // Copy on stop: exactly the transcript, shown on the button and announced.
     await expect(page.getByRole('button', { name: 'Copied ✓' })).toBeVisible();
@@ -112,7 +100,7 @@ test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape st
     expect(await page.evaluate(() => document.activeElement?.outerHTML)).toBe(focused);
     await page.keyboard.press('Escape');
     await expect(start).toBeEnabled({ timeout: 60_000 });
-    expect(await transcriptOf(page)).toBe(text);
+    expect(await transcriptText(page)).toBe(text);
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(text);
 
     // Held, the shortcut is push-to-talk: dictating while held, stopped on release. (Each tap above

@@ -1,25 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
-import { FIXTURES, launch, openReady } from './browser';
+import { FIXTURES, launch, openReady, transcriptText } from './browser';
 
 /** What the page's launchQueue consumer is called with. */
 interface FakeLaunch {
   targetURL: string;
   files: FileSystemHandle[];
-}
-
-/** The transcript as the app holds it: a textarea's value, or the CodeMirror editor's document. */
-function transcriptOf(page: Page): Promise<string> {
-  return page.getByLabel('Transcript', { exact: true }).evaluate((el) => {
-    if (el instanceof HTMLTextAreaElement) return el.value;
-    // How CodeMirror itself finds its view from the content element (EditorView.findFromDOM).
-    type Found = { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } };
-    const view = (el as unknown as Found).cmTile?.root?.view;
-    if (!view) throw new Error('The Transcript element is neither a textarea nor the CodeMirror editor');
-    return view.state.doc.toString();
-  });
 }
 
 /**
@@ -54,9 +42,9 @@ test('launched with an audio file, the installed app transcribes it; the New dic
       if (!consume) throw new Error('the app set no launchQueue consumer');
       consume({ targetURL: location.href, files: [handle] });
     }, audio);
-    await expect.poll(() => transcriptOf(page), { timeout: 60_000 }).toMatch(/forward (ten|10)/i);
+    await expect.poll(() => transcriptText(page), { timeout: 60_000 }).toMatch(/forward (ten|10)/i);
     await expect(page.getByLabel('Session name')).toHaveValue(/go-forward\.wav/);
-    const fromFile = await transcriptOf(page);
+    const fromFile = await transcriptText(page);
 
     // A second launch from the shortcut (focus-existing brings it to this window): a new session, dictating.
     await page.evaluate(() => {
@@ -65,13 +53,13 @@ test('launched with an audio file, the installed app transcribes it; the New dic
     });
     await expect(page.getByRole('button', { name: 'Stop dictation' })).toBeVisible({ timeout: 15_000 });
     await expect(page.getByLabel('Session name')).not.toHaveValue(/go-forward\.wav/);
-    await expect.poll(() => transcriptOf(page), { timeout: 20_000 }).toMatch(/forward (ten|10)/i);
+    await expect.poll(() => transcriptText(page), { timeout: 20_000 }).toMatch(/forward (ten|10)/i);
     await page.getByRole('button', { name: 'Stop dictation' }).click();
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
     // The file's session is kept.
     await page.locator('summary', { hasText: 'Sessions' }).click();
     await expect(page.getByRole('listitem').filter({ hasText: 'go-forward.wav' })).toHaveCount(1);
-    console.log(`from the file: ${fromFile} | dictated: ${await transcriptOf(page)}`);
+    console.log(`from the file: ${fromFile} | dictated: ${await transcriptText(page)}`);
   } finally {
     await browser.close();
   }
