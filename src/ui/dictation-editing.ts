@@ -80,7 +80,6 @@ export function insertDictated(state: EditorState, phrase: string): TransactionS
     changes: done.change,
     // Without a selection here CodeMirror maps the person's: a caret at the point stays before the phrase.
     selection: done.carryCaret ? EditorSelection.cursor(end) : undefined,
-    scrollIntoView: done.carryCaret,
     effects: setDictation.of(done.state),
     annotations: [isolateHistory.of('full'), Transaction.userEvent.of(DICTATED_EVENT)],
   };

@@ -116,7 +116,14 @@ export function mountTranscriptEditor(parent: HTMLElement): () => void {
     insert(phrase) {
       const spec = insertDictated(view.state, phrase);
       if (!spec) return null;
-      view.dispatch(spec);
+      // A caret carried along stays in view: scrolled to by the editor while the person is in it; otherwise
+      // only the transcript box follows the newest words, never the page the person may be reading.
+      const carried = spec.selection !== undefined;
+      view.dispatch({ ...spec, scrollIntoView: carried && view.hasFocus });
+      if (carried && !view.hasFocus && view.state.selection.main.head === view.state.doc.length) {
+        const scroller = view.scrollDOM;
+        view.requestMeasure({ read: () => scroller.scrollHeight, write: (height) => (scroller.scrollTop = height) });
+      }
       return view.state.doc.toString();
     },
     scratch() {
