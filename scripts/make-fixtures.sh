@@ -190,6 +190,18 @@ if needs goforward-44k.wav; then
   finish "$TMP/gf44.wav" goforward-44k.wav
 fi
 
+# --- vocabulary-44k.wav: a rare name, for the Vocabulary setting's e2e test ----
+# Moonshine tiny hears this as "Dr. Akonk, well, we'll see you now." unless
+# "Okonkwo" is listed (tests/integration/vocabulary-biasing.test.ts checks both).
+if needs vocabulary-44k.wav; then
+  speak "Doctor Okonkwo will see you now." "$TMP/voc.wav"
+  # 2 s before: the name is the first word, and the fake microphone starts playing before capture does.
+  silence 2.0 "$TMP/voc-s2.wav"
+  silence 1.0 "$TMP/voc-s1.wav"
+  "${SOX[@]}" "$TMP/voc-s2.wav" "$TMP/voc.wav" "$TMP/voc-s1.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/voc44.wav" rate -v
+  finish "$TMP/voc44.wav" vocabulary-44k.wav
+fi
+
 # --- long.wav: ~40 s of speech with no pause longer than 0.3 s ---------------
 if needs long.wav; then
   parts=()

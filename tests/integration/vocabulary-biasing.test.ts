@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
   HUMAN_PROSE_DIR,
   loadMoonshine,
   PROSE,
+  readSpeech16k,
   readWav16k,
   SPEED,
   synthesise,
@@ -71,6 +72,15 @@ describe('vocabulary biasing with the real model', () => {
     );
     expect(percent(withList)).toBeGreaterThanOrEqual(percent(without) + 25);
   }, 240_000);
+
+  it('makes the rare name of the end-to-end fixture come out right, which it does not without the list', async () => {
+    const fixture = new URL('../fixtures/generated/vocabulary-44k.wav', import.meta.url).pathname;
+    if (!existsSync(fixture)) throw new Error(`${fixture} is missing: run npm run fixtures`);
+    // Cut the way the segmenter cuts the speech out of the microphone's stream.
+    const audio = readSpeech16k(dir, fixture);
+    expect(await hear(audio, null)).not.toContain('Okonkwo');
+    expect(await hear(audio, TermBiasing.build(['Okonkwo'], biasTokenizer))).toContain('Okonkwo');
+  });
 
   it('costs general prose at most half a point of WER with a 50-term unrelated list', async () => {
     expect(UNRELATED_TERMS).toHaveLength(50);

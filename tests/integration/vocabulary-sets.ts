@@ -224,6 +224,11 @@ export function synthesise(dir: string, text: string, voice: string, wpm: number
   return soxTo16k(dir, wav, ['pad', '0.256', '0.128'], true);
 }
 
+/** A recording's speech cut like a segment (as `synthesise` does), as 16 kHz mono floats. */
+export function readSpeech16k(dir: string, wav: string): Float32Array {
+  return soxTo16k(dir, wav, ['pad', '0.256', '0.128'], true);
+}
+
 /** A WAV file as 16 kHz mono floats. */
 export function readWav16k(dir: string, wav: string): Float32Array {
   return soxTo16k(dir, wav, [], false);
