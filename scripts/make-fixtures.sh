@@ -190,7 +190,7 @@ if needs goforward-44k.wav; then
   finish "$TMP/gf44.wav" goforward-44k.wav
 fi
 
-# --- vocabulary-44k.wav: a rare name, for the Vocabulary setting's e2e test ----
+# --- vocabulary-44k.wav: a rare name, for the Vocabulary setting --------------
 # Moonshine tiny hears this as "Dr. Akonk, well, we'll see you now." unless
 # "Okonkwo" is listed (tests/integration/vocabulary-biasing.test.ts checks both).
 if needs vocabulary-44k.wav; then

@@ -73,7 +73,7 @@ describe('vocabulary biasing with the real model', () => {
     expect(percent(withList)).toBeGreaterThanOrEqual(percent(without) + 25);
   }, 240_000);
 
-  it('makes the rare name of the end-to-end fixture come out right, which it does not without the list', async () => {
+  it('makes the rare name of the vocabulary fixture come out right, which it does not without the list', async () => {
     const fixture = new URL('../fixtures/generated/vocabulary-44k.wav', import.meta.url).pathname;
     if (!existsSync(fixture)) throw new Error(`${fixture} is missing: run npm run fixtures`);
     // Cut the way the segmenter cuts the speech out of the microphone's stream.
