@@ -19,6 +19,7 @@ import type {
 import { SAMPLE_RATE } from '../shared/types';
 import type { SttApi } from '../workers/stt.worker';
 import type { VadApi } from '../workers/vad.worker';
+import { compileRuntime } from './runtime-compile';
 import { SupervisedWorker, WorkerDiedError } from './supervised-worker';
 
 export interface PipelineCallbacks {
@@ -111,6 +112,8 @@ export class DictationPipeline {
   private gaveUp = false;
   /** onnxruntime's WebAssembly, compiled by the first workers and instantiated by every replacement. */
   private compiledRuntimes: CompiledRuntimes = {};
+  /** Settles once the page's own compile of the runtime is done (or failed), see `compileRuntime`. */
+  private runtimeCompiled: Promise<void> = Promise.resolve();
 
   constructor(private readonly callbacks: PipelineCallbacks) {
     const onFailure = (worker: SupervisedWorker<VadApi> | SupervisedWorker<SttApi>, reason: string) =>
@@ -153,6 +156,10 @@ export class DictationPipeline {
           poke();
           onProgress(p);
         };
+        // Both workers start at once; each waits for the shared runtime only to load its model.
+        this.runtimeCompiled = compileRuntime(this.modelUrls().ort).then((compiled) => {
+          this.compiledRuntimes = { ...compiled, ...this.compiledRuntimes };
+        });
         const [, decision] = await Promise.all([this.startVad(progress), this.startStt(setting, remembered, progress)]);
         prepareCaptureFilters();
         return decision;
@@ -174,6 +181,7 @@ export class DictationPipeline {
       if (position >= 0) this.vadPosition = position;
     };
     this.vad.watch(ping, onBeat, LOADING_HANG_MS);
+    await this.runtimeCompiled;
     await this.vad.call((r) => r.load(this.modelUrls(), this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))));
     this.vad.watch(ping, onBeat);
     void this.keepCompiledRuntimes(() => this.vad.call((r) => r.compiledRuntimes()));
@@ -186,6 +194,7 @@ export class DictationPipeline {
   ): Promise<BackendDecision> {
     this.stt.spawn();
     this.stt.watch((r) => r.ping(), undefined, LOADING_HANG_MS);
+    await this.runtimeCompiled;
     const decision = await this.stt.call((r) =>
       r.load(this.modelUrls(), setting, remembered, this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))),
     );
