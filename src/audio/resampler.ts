@@ -101,7 +101,7 @@ export function designResampler(
   const diff = new Float32Array(interpolate ? INTERP_PHASES * taps : 0);
 
   const phases = interpolate ? INTERP_PHASES : den;
-  const window = { half: taps / 2, beta, i0Beta: besselI0(beta) };
+  const kaiser: KaiserWindow = { half: taps / 2, beta, i0Beta: besselI0(beta) };
   const row = new Float64Array(taps);
   for (let r = 0; r < rows; r++) {
     // Row r serves outputs at fractional position frac = r / phases past the
@@ -110,7 +110,7 @@ export function designResampler(
     const frac = r / phases;
     let sum = 0;
     for (let j = 0; j < taps; j++) {
-      const value = kernel(frac + taps / 2 - 1 - j, fc, window);
+      const value = kernel(frac + taps / 2 - 1 - j, fc, kaiser);
       row[j] = value;
       sum += value;
     }
@@ -258,13 +258,20 @@ export function downmixInto(channels: readonly Float32Array[], out: Float32Array
   return frames;
 }
 
+/** A Kaiser window of half-width `half` input samples; I0(β) is computed once per filter. */
+interface KaiserWindow {
+  half: number;
+  beta: number;
+  i0Beta: number;
+}
+
 /** Windowed sinc at offset `t` input samples from the centre; zero outside the window. */
-function kernel(t: number, fc: number, window: { half: number; beta: number; i0Beta: number }): number {
-  if (Math.abs(t) > window.half) return 0;
+function kernel(t: number, fc: number, kaiser: KaiserWindow): number {
+  if (Math.abs(t) > kaiser.half) return 0;
   const x = 2 * fc * t;
   const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-  const r = t / window.half;
-  return 2 * fc * sinc * (besselI0(window.beta * Math.sqrt(1 - r * r)) / window.i0Beta);
+  const r = t / kaiser.half;
+  return 2 * fc * sinc * (besselI0(kaiser.beta * Math.sqrt(1 - r * r)) / kaiser.i0Beta);
 }
 
 /**
