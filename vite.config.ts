@@ -3,6 +3,7 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import packageJson from './package.json' with { type: 'json' };
 import { AUDIO_FILE_TYPES, NEW_DICTATION_URL } from './src/engine/launch';
+import { SHARE_ACCEPT, SHARE_FILES_FIELD, SHARE_TARGET_ACTION } from './src/engine/share-target';
 import { CONTENT_SECURITY_POLICY } from './src/shared/sw-protocol';
 
 /** SharedArrayBuffer (the audio ring, ort threads) needs a cross-origin isolated page. */
@@ -69,7 +70,8 @@ export default defineConfig(({ mode }) => ({
         start_url: './',
         scope: './',
         id: './',
-        // The installed app as a dictation tool (src/app/launch.ts): one window, a shortcut, audio files.
+        // The installed app as a dictation tool (src/app/launch.ts): one window, a shortcut, audio files
+        // opened with it or shared with it (the service worker receives the share: src/sw.ts).
         launch_handler: { client_mode: 'focus-existing' },
         shortcuts: [
           {
@@ -81,6 +83,12 @@ export default defineConfig(({ mode }) => ({
           },
         ],
         file_handlers: [{ action: './', accept: AUDIO_FILE_TYPES }],
+        share_target: {
+          action: SHARE_TARGET_ACTION,
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: SHARE_FILES_FIELD, accept: SHARE_ACCEPT }] },
+        },
         icons: [
           { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },

@@ -15,8 +15,13 @@
  *    true (and SharedArrayBuffer available) on GitHub Pages and the like.
  *  - Updates: a new version installs and then waits; the page asks the person
  *    and sends `skip-waiting` only when they choose to reload.
- *  - Only same-origin GETs are handled; nothing is ever sent anywhere else.
+ *  - Share target: audio files shared with the installed app arrive as a POST
+ *    to the manifest's action; they are kept (src/shared/share-inbox.ts) and
+ *    the page is opened with the share's id to transcribe them.
+ *  - Only same-origin GETs (and that POST) are handled; nothing is ever sent anywhere else.
  */
+import { isShareRequest, newShareId, SHARE_FILES_FIELD, sharedUrl, sortShared } from './engine/share-target';
+import { pruneShares, storeShare } from './shared/share-inbox';
 import {
   CACHE_HEADER,
   CONTENT_SECURITY_POLICY_HEADER,
@@ -179,11 +184,30 @@ self.addEventListener('message', (event) => {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
+  if (isShareRequest(request.method, request.url, scopeUrl.href)) {
+    event.respondWith(receiveShare(request));
+    return;
+  }
   if (request.method !== 'GET' || url.origin !== scopeUrl.origin) return;
   event.respondWith(respond(event));
   // A reload or a newly opened page is the moment an older version's last tab may have gone.
   if (request.mode === 'navigate') event.waitUntil(pruneRetired().catch(() => {}));
 });
+
+/**
+ * Keeps the shared audio files and sends the page to pick them up. 303: the
+ * browser follows with a GET, so a reload of the app never re-sends the share.
+ * A share without audio is kept too (empty), so the page can say so.
+ */
+async function receiveShare(request: Request): Promise<Response> {
+  const id = newShareId(Date.now(), crypto.getRandomValues(new Uint32Array(1))[0] ?? 0);
+  const form = await request.formData().catch(() => new FormData());
+  const files = form.getAll(SHARE_FILES_FIELD).filter((value): value is File => value instanceof File);
+  const { audio, ignored } = sortShared(files);
+  await storeShare(id, audio, ignored);
+  await pruneShares(Date.now()).catch(() => {});
+  return Response.redirect(new URL(sharedUrl(id), scopeUrl).href, 303);
+}
 
 async function respond(event: FetchEvent): Promise<Response> {
   const request = event.request;

@@ -1,8 +1,10 @@
 import { asksForNewDictation, withoutNewDictation } from '../engine/launch';
+import { noAudioShared, sharedId, withoutShared } from '../engine/share-target';
+import { deleteShare, openShare, removeSharedFile } from '../shared/share-inbox';
 import type { DictationController } from './controller';
 import { transcribeChosenFile } from './file-controller';
 import { startNewSession } from './sessions';
-import { phase, transcript } from './state';
+import { errorMessage, phase, transcript } from './state';
 
 /** The File Handling API's launch parameters (Chromium; not yet in TypeScript's DOM library). */
 interface LaunchParams {
@@ -15,8 +17,8 @@ interface LaunchQueue {
 
 /**
  * Opens what the installed app was launched with: audio files opened with
- * Utter (each becomes a session, through the same path as "Transcribe a
- * file"), or the "New dictation" shortcut (a fresh session, dictating). With
+ * Utter or shared with it (each becomes a session, through the same path as
+ * "Transcribe a file"), or the "New dictation" shortcut (a fresh session, dictating). With
  * `launch_handler: focus-existing` a second launch comes here too, in the
  * window already open.
  */
@@ -26,6 +28,12 @@ export function installLaunchHandler(controller: DictationController): void {
     history.replaceState(history.state, '', withoutNewDictation(location.href));
     void newDictation(controller);
   }
+  // Opened by the service worker after a share: once, then forget the query.
+  const share = sharedId(location.href);
+  if (share) {
+    history.replaceState(history.state, '', withoutShared(location.href));
+    void openShared(controller, share);
+  }
   const queue = (window as { launchQueue?: LaunchQueue }).launchQueue;
   queue?.setConsumer((params) => void onLaunch(controller, params));
 }
@@ -33,12 +41,37 @@ export function installLaunchHandler(controller: DictationController): void {
 async function onLaunch(controller: DictationController, params: LaunchParams): Promise<void> {
   const files = params.files.filter((handle): handle is FileSystemFileHandle => handle.kind === 'file');
   // One at a time, in order, each once the models are ready and nothing else is running.
-  for (const handle of files) {
-    const file = await handle.getFile();
-    await whenReady();
-    await transcribeChosenFile(controller, file);
-  }
+  for (const handle of files) await transcribeInTurn(controller, await handle.getFile());
   if (files.length === 0 && asksForNewDictation(params.targetURL)) await newDictation(controller);
+}
+
+/** Transcribes the files of a share (src/sw.ts kept them), deleting each once done. */
+async function openShared(controller: DictationController, id: string): Promise<void> {
+  const share = await openShare(id).catch(() => null);
+  if (!share) {
+    errorMessage.value = 'The shared audio is no longer here. Share it with Utter again.';
+    return;
+  }
+  if (share.files.length === 0) errorMessage.value = noAudioShared(share.ignored);
+  for (const { file, key } of share.files) {
+    await transcribeInTurn(controller, file);
+    await removeSharedFile(id, key);
+  }
+  await deleteShare(id);
+}
+
+/** Files from any launch, one at a time in order, each once the models are ready and nothing else is running. */
+let fileTurn: Promise<void> = Promise.resolve();
+
+function transcribeInTurn(controller: DictationController, file: File): Promise<void> {
+  // A failed turn (it reports its own problem) must not stop the ones after it.
+  fileTurn = fileTurn
+    .catch(() => {})
+    .then(async () => {
+      await whenReady();
+      await transcribeChosenFile(controller, file);
+    });
+  return fileTurn;
 }
 
 let newDictationPending = false;

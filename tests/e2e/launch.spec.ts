@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
+import { SHARE_ACCEPT, SHARE_FILES_FIELD, SHARE_TARGET_ACTION } from '../../src/engine/share-target';
 import { FIXTURES, launch, openReady, transcriptText } from './browser';
 
 /** What the page's launchQueue consumer is called with. */
@@ -60,6 +61,68 @@ test('launched with an audio file, the installed app transcribes it; the New dic
     await page.locator('summary', { hasText: 'Sessions' }).click();
     await expect(page.getByRole('listitem').filter({ hasText: 'go-forward.wav' })).toHaveCount(1);
     console.log(`from the file: ${fromFile} | dictated: ${await transcriptText(page)}`);
+  } finally {
+    await browser.close();
+  }
+});
+
+/**
+ * A share cannot come from another app in headless Chromium, so the test makes
+ * the POST the operating system would (multipart, the manifest's field name)
+ * from the page, under a sub-path: the service worker receives it, keeps the
+ * file and redirects; opening the redirect transcribes it into a session.
+ */
+test('an audio file shared with the installed app is transcribed; a share without audio says so', async () => {
+  const browser = await launch({ wav: 'goforward-44k.wav' });
+  const { page } = browser;
+  try {
+    await openReady(page, SERVERS.subPath);
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+      return link ? ((await (await fetch(link.href)).json()) as Record<string, unknown>) : null;
+    });
+    expect(manifest?.share_target).toEqual({
+      action: SHARE_TARGET_ACTION,
+      method: 'POST',
+      enctype: 'multipart/form-data',
+      params: { files: [{ name: SHARE_FILES_FIELD, accept: SHARE_ACCEPT }] },
+    });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+    /** POSTs the files as a share sheet would; returns where the service worker redirected to. */
+    const share = (files: { name: string; type: string; base64: string }[]) =>
+      page.evaluate(
+        async ({ files, action, field }) => {
+          const form = new FormData();
+          for (const f of files) {
+            form.append(
+              field,
+              new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }),
+            );
+          }
+          const response = await fetch(action, { method: 'POST', body: form });
+          return response.url;
+        },
+        { files, action: SHARE_TARGET_ACTION, field: SHARE_FILES_FIELD },
+      );
+
+    const audio = readFileSync(join(FIXTURES, 'goforward-44k.wav')).toString('base64');
+    const shared = await share([{ name: 'voice memo.wav', type: 'audio/wav', base64: audio }]);
+    // Chromium reports `redirected: false` for a redirect the service worker made; the URL is where it led.
+    expect(shared).toMatch(new RegExp(`^${SERVERS.subPath}\\?shared=[0-9a-z]+-[0-9a-z]+$`));
+    await page.goto(shared);
+    await expect(page.getByLabel('Session name')).toHaveValue(/voice memo\.wav/, { timeout: 120_000 });
+    await expect.poll(() => transcriptText(page), { timeout: 60_000 }).toMatch(/forward (ten|10)/i);
+    // The URL no longer names the share, and the file is gone from storage once transcribed.
+    expect(page.url()).toBe(SERVERS.subPath);
+    await expect
+      .poll(() => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('utter-share-'))))
+      .toEqual([]);
+    console.log(`shared file: ${await transcriptText(page)}`);
+
+    const notAudio = await share([{ name: 'photo.jpg', type: 'image/jpeg', base64: btoa('not audio') }]);
+    await page.goto(notAudio);
+    await expect(page.getByRole('alert')).toContainText('“photo.jpg” is not an audio file');
   } finally {
     await browser.close();
   }
