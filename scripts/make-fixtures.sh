@@ -191,14 +191,16 @@ if needs goforward-44k.wav; then
 fi
 
 # --- vocabulary-44k.wav: a rare name, for the Vocabulary setting --------------
-# Moonshine tiny hears this as "Dr. Akonk, well, we'll see you now." unless
-# "Okonkwo" is listed (tests/integration/vocabulary-biasing.test.ts checks both).
+# Moonshine tiny writes "Thessalonica" (or "Feselon, you can't…") here unless
+# "Thessaloniki" is listed. The name is mid-sentence and there is 1 s of
+# silence before: the microphone's start and the voice detector's onset move
+# the segment's start from run to run, and a clipped first word cannot be
+# repaired. scripts/check-vocabulary-fixture.ts checks both sides of the list
+# through the app's own pipeline with that start shifted by 0-200 ms.
 if needs vocabulary-44k.wav; then
-  speak "Doctor Okonkwo will see you now." "$TMP/voc.wav"
-  # 2 s before: the name is the first word, and the fake microphone starts playing before capture does.
-  silence 2.0 "$TMP/voc-s2.wav"
+  speak "Our next trip is to Thessaloniki in June." "$TMP/voc.wav"
   silence 1.0 "$TMP/voc-s1.wav"
-  "${SOX[@]}" "$TMP/voc-s2.wav" "$TMP/voc.wav" "$TMP/voc-s1.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/voc44.wav" rate -v
+  "${SOX[@]}" "$TMP/voc-s1.wav" "$TMP/voc.wav" "$TMP/voc-s1.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/voc44.wav" rate -v
   finish "$TMP/voc44.wav" vocabulary-44k.wav
 fi
 
