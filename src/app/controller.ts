@@ -279,16 +279,18 @@ export class DictationController {
 
   /**
    * Gives the speech worker the Vocabulary setting's terms, which its decoder
-   * leans towards: when the list changes (read here, so the effect that calls
+   * leans towards, and whether voice commands are on (short segments lean
+   * towards them): when either changes (read here, so the effect that calls
    * this re-runs then) and, with `fresh`, to a worker that has just loaded.
    */
   private sendVocabulary(fresh = false): void {
     const terms = vocabulary.value.terms;
+    const commands = voiceCommands.value;
     const pipeline = this.pipeline;
-    const key = terms.join('\n');
+    const key = `${commands}\n${terms.join('\n')}`;
     if (!pipeline?.stt.running || (!fresh && key === this.sentTerms)) return;
     this.sentTerms = key;
-    void pipeline.stt.call((r) => r.setVocabulary([...terms])).catch(() => {});
+    void pipeline.stt.call((r) => r.setVocabulary([...terms], commands)).catch(() => {});
   }
 
   /** "scratch that": removes the last dictated phrase, only while the caret is still right after it. */

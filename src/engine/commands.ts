@@ -57,6 +57,15 @@ const STANDALONE: ReadonlyArray<readonly [Exclude<Utterance['kind'], 'text'>, re
   ['stop', ['stop dictation', 'stop listening']],
 ];
 
+/**
+ * Every command as people say it (one spelling each, lowercase), for the
+ * decoder to lean towards on short segments (see `short-segment.ts`); the
+ * glued and plural forms above are the model's spellings, not new phrases.
+ */
+export const COMMAND_PHRASES: readonly string[] = [...MARKS, ...STANDALONE]
+  .flatMap(([, phrases]) => phrases)
+  .filter((phrase) => !['fullstop', 'newline', 'semi colon', 'open quotes', 'close quotes'].includes(phrase));
+
 /** After one of these words a punctuation word is a noun ("a comma", "the colon"), not a command. */
 const DETERMINERS = new Set(['a', 'an', 'the', 'my', 'your', 'his', 'its', 'our', 'their', 'each', 'every']);
 

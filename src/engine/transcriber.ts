@@ -3,6 +3,7 @@ import { type PipelineStats, Stat } from '../shared/stats';
 import { SAMPLE_RATE } from '../shared/types';
 import { guardFinal } from './final-guard';
 import type { MoonshineModel } from './moonshine';
+import type { DecodeBiasing } from './short-segment';
 import type { TranscribeOutcome, TranscribeRequest } from './stt-scheduler';
 import { detokenize } from './tokenizer';
 
@@ -12,6 +13,8 @@ export class RingTranscriber {
     private readonly ring: AudioRing,
     private readonly model: MoonshineModel,
     private readonly stats: PipelineStats,
+    /** The term bias by audio length (commands on short segments); without it, the model's own. */
+    private readonly biasing?: () => DecodeBiasing,
   ) {}
 
   async transcribe(request: TranscribeRequest): Promise<TranscribeOutcome> {
@@ -31,7 +34,9 @@ export class RingTranscriber {
       return request.shouldContinue();
     };
     this.stats.add(Stat.SttProgress, 1);
-    const result = await this.model.decode(usable, { shouldContinue });
+    // Partials too: a command said alone shows as its mark while it is spoken.
+    const biasing = this.biasing?.().forSamples(usable.length);
+    const result = await this.model.decode(usable, { shouldContinue, biasing });
     let text = detokenize(result.tokens);
     let aborted = result.aborted;
     if (!aborted && request.kind === 'final' && request.shownText) {
@@ -42,7 +47,7 @@ export class RingTranscriber {
           finalText: text,
           audio: usable,
           decode: async (piece) => {
-            const again = await this.model.decode(piece, { shouldContinue });
+            const again = await this.model.decode(piece, { shouldContinue, biasing });
             if (again.aborted) throw new GuardAborted();
             return detokenize(again.tokens);
           },

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
-import { TermBiasing } from '../engine/biasing';
+import { DecodeBiasing } from '../engine/short-segment';
 import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
 import { biasTokenizer, detokenize } from '../engine/tokenizer';
 import { RingTranscriber } from '../engine/transcriber';
@@ -23,8 +23,8 @@ import { surfaceUnhandledRejections } from './surface-errors';
 
 /** Moonshine speech-to-text. Created once per page; models load once. */
 let loaded: LoadedStt | null = null;
-/** The decoder's bias towards the listed terms (see setVocabulary). */
-let biasing: TermBiasing | null = null;
+/** The decoder's bias towards the listed terms, and the commands on short segments (see setVocabulary). */
+let biasing = DecodeBiasing.build([], true, biasTokenizer);
 let stats = new PipelineStats(createStatsBuffer(false));
 let clipCancelled = false;
 /** A file's recent audio (absolute 16 kHz sample `start` on): a segment may begin in an earlier chunk. */
@@ -50,7 +50,7 @@ const api = {
     if (counters) stats = new PipelineStats(counters);
     // Called once per worker: a different backend gets a fresh worker (see DictationPipeline.switchBackend).
     loaded = await loadStt(urls, setting, remembered, onProgress);
-    loaded.model.biasing = biasing;
+    loaded.model.biasing = biasing.forSamples(Number.POSITIVE_INFINITY);
     stats.set(Stat.Backend, loaded.decision.backend === 'webgpu' ? 2 : 1);
     stats.set(Stat.Threads, loaded.decision.threads);
     return loaded.decision;
@@ -70,7 +70,7 @@ const api = {
     if (!loaded) throw new Error('Speech model is not loaded yet');
     api.stop();
     const source = openAudioSource(handle, (gap) => stats.add(Stat.DroppedSamples, gap));
-    const transcriber = new RingTranscriber(source.ring, loaded.model, stats);
+    const transcriber = new RingTranscriber(source.ring, loaded.model, stats, () => biasing);
     const scheduler = new TranscriptionScheduler({
       now: () => performance.now(),
       writePosition: () => source.ring.writePosition(),
@@ -135,7 +135,10 @@ const api = {
         throw new Error(`Segment ${segment.id} lies outside the audio held (${held.start}–${end})`);
       }
       const range = audio.slice(segment.startSample - held.start, segment.endSample - held.start);
-      const result = await loaded.model.decode(range, { shouldContinue: () => !clipCancelled });
+      const result = await loaded.model.decode(range, {
+        shouldContinue: () => !clipCancelled,
+        biasing: biasing.forSamples(range.length),
+      });
       if (result.aborted) throw new DOMException('Cancelled', 'AbortError');
       onSegment({ ...segment, text: detokenize(result.tokens) });
     }
@@ -150,12 +153,13 @@ const api = {
 
   /**
    * The person's listed terms (the Vocabulary setting): every decode from
-   * now on leans towards them. Sent again whenever the list changes and to
+   * now on leans towards them, and short segments towards the voice commands
+   * too while `commands` is on. Sent again whenever either changes and to
    * every new worker; may arrive before the model has loaded.
    */
-  setVocabulary(terms: VocabularyTerms): void {
-    biasing = terms.length > 0 ? TermBiasing.build(terms, biasTokenizer) : null;
-    if (loaded) loaded.model.biasing = biasing;
+  setVocabulary(terms: VocabularyTerms, commands = true): void {
+    biasing = DecodeBiasing.build(terms, commands, biasTokenizer);
+    if (loaded) loaded.model.biasing = biasing.forSamples(Number.POSITIVE_INFINITY);
   },
 
   /** Heartbeat. */

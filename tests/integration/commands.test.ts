@@ -6,13 +6,17 @@ import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUtterance, type Utterance } from '../../src/engine/commands';
 import { MoonshineModel } from '../../src/engine/moonshine';
-import { detokenize } from '../../src/engine/tokenizer';
+import { DecodeBiasing } from '../../src/engine/short-segment';
+import { biasTokenizer, detokenize } from '../../src/engine/tokenizer';
 import { cleanSegmentText } from '../../src/engine/transcript';
 
 // The real Moonshine tiny models on spoken commands, synthesised here with
 // espeak-ng (several voices and speeds) and cut the way the segmenter cuts a
 // segment: the speech with 256 ms of silence before (pre-roll) and 128 ms
-// after (post-pad). Pauses inside an utterance are SSML breaks.
+// after (post-pad). Pauses inside an utterance are SSML breaks. Decoded as the
+// app decodes: short segments lean towards the command phrases
+// (short-segment.ts; its development set is scripts/measure-short-utterances.ts,
+// other voices and speeds than these).
 const MODELS = new URL('../../public/models/', import.meta.url);
 const VOICES = ['en-us', 'en-gb', 'en+f3', 'en+m3'];
 const PRE_ROLL_S = 0.256;
@@ -20,6 +24,7 @@ const POST_PAD_S = 0.128;
 
 let dir: string;
 let model: MoonshineModel;
+const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
 function synthesise(ssml: string, voice: string, wpm: number): Float32Array {
   const wav = join(dir, 'speech.wav');
@@ -56,7 +61,8 @@ function synthesise(ssml: string, voice: string, wpm: number): Float32Array {
 }
 
 async function hear(ssml: string, voice: string, wpm: number): Promise<{ heard: string; parsed: Utterance }> {
-  const result = await model.decode(synthesise(ssml, voice, wpm));
+  const audio = synthesise(ssml, voice, wpm);
+  const result = await model.decode(audio, { biasing: biasing.forSamples(audio.length) });
   const heard = detokenize(result.tokens);
   return { heard, parsed: parseUtterance(cleanSegmentText(heard)) };
 }
@@ -198,11 +204,40 @@ describe('voice commands on what the real model writes', () => {
     const { heard, total, wrong, log } = await run(ALONE);
     console.log(`alone: the model heard ${heard}/${total}\n${log.join('\n')}`);
     expect(wrong, wrong.join('\n')).toEqual([]);
-    // So the check above is not vacuous. A floor, not a target: alone, the
-    // synthesised words are hard for Moonshine tiny ("comma" → "Coming.",
-    // "colon" → "Colin,", "dash" → nothing), which is recognition, not
-    // parsing. Audio and decoding are deterministic; measured: 28 of 72.
-    expect(heard).toBeGreaterThanOrEqual(25);
+    // So the check above is not vacuous, and the command bias on short
+    // segments keeps working. Alone, the synthesised words are hard for
+    // Moonshine tiny ("comma" → "Coming.", "colon" → "Colin,"); measured 28 of
+    // 72 without the bias, 61 with it (still missed: "period" in three voices,
+    // "undo that" in all four, "dash" in two). Audio and decoding are
+    // deterministic.
+    expect(heard).toBeGreaterThanOrEqual(58);
+  });
+
+  it('short prose said alone, decoded with the command bias, gives no command', { timeout: 180_000 }, async () => {
+    // Not the development script's prose; words near the commands' sounds
+    // included. The trade-off: a near-homophone said alone is taken for the
+    // command ("new lime" → "New line." in three voices of four).
+    const PROSE_ALONE = [
+      'good morning',
+      'call me later',
+      'all right',
+      'thanks a lot',
+      'let me think',
+      'comic',
+      'the end',
+      'scratch the cat',
+      'perhaps',
+    ];
+    const commands: string[] = [];
+    for (const text of PROSE_ALONE) {
+      for (const voice of VOICES) {
+        const { heard, parsed } = await hear(text, voice, 165);
+        const clean = cleanSegmentText(heard);
+        if (parsed.kind !== 'text' || parsed.text !== clean)
+          commands.push(`${voice} ${text}: ${JSON.stringify(heard)}`);
+      }
+    }
+    expect(commands, commands.join('\n')).toEqual([]);
   });
 
   it('inside sentences: every command the model heard becomes the intended mark', { timeout: 180_000 }, async () => {
