@@ -27,6 +27,8 @@ export async function launch(fakeMicWav: string, log: (message: string) => void)
       '--disable-gpu',
       ...FAKE_MICROPHONE_FLAGS,
       `--use-file-for-fake-audio-capture=${fakeMicWav}%noloop`,
+      // measureUserAgentSpecificMemory() answers at once instead of at the next natural GC (up to 20 s).
+      '--enable-blink-features=ForceEagerMeasureMemory',
       // For experiments, e.g. BENCH_CHROMIUM_ARGS='--js-flags=--no-wasm-dynamic-tiering'.
       ...(process.env.BENCH_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? []),
     ],
@@ -138,6 +140,47 @@ export interface DictationRun {
   diagnostics: Record<string, string>;
   /** Wall time from clicking Stop to "Start dictation" being enabled again. */
   stopMs: number;
+  /** JavaScript and Wasm memory halfway through the dictation, whole page and per realm. */
+  jsWasmMemory: JsWasmMemory | null;
+}
+
+/**
+ * `performance.measureUserAgentSpecificMemory()` (cross-origin isolated pages
+ * only): JS heaps and Wasm memories of the page and each worker, by the
+ * script that runs them. A Wasm heap never shrinks, so a worker's figure is
+ * its model's high-water mark.
+ */
+export interface JsWasmMemory {
+  totalMb: number;
+  /** MB per realm: "page", or the worker's script name without its hash ("stt.worker"). */
+  byRealm: Record<string, number>;
+}
+
+async function measureJsWasmMemory(page: Page): Promise<JsWasmMemory | null> {
+  return page.evaluate(async () => {
+    type Entry = { bytes: number; attribution: { url: string; scope: string }[] };
+    const measure = (
+      performance as unknown as {
+        measureUserAgentSpecificMemory?: () => Promise<{ bytes: number; breakdown: Entry[] }>;
+      }
+    ).measureUserAgentSpecificMemory;
+    if (!measure || !crossOriginIsolated) return null;
+    const result = await measure.call(performance);
+    const byRealm: Record<string, number> = {};
+    for (const entry of result.breakdown) {
+      const where = entry.attribution[0];
+      const realm =
+        !where || where.scope === 'Window'
+          ? 'page'
+          : (where.url.split('/').pop() ?? where.url).replace(/-[\w-]{6,}\.js$/, '');
+      byRealm[realm] = (byRealm[realm] ?? 0) + entry.bytes / 2 ** 20;
+    }
+    const mb = (bytes: number) => Math.round(bytes * 10) / 10;
+    return {
+      totalMb: mb(result.bytes / 2 ** 20),
+      byRealm: Object.fromEntries(Object.entries(byRealm).map(([k, v]) => [k, mb(v)])),
+    };
+  });
 }
 
 /** Start, let the fake microphone play `seconds`, Stop, wait for the last final. */
@@ -145,7 +188,9 @@ export async function dictate(page: Page, seconds: number, log: (message: string
   await startButton(page).click();
   await page.getByRole('button', { name: 'Stop dictation', exact: true }).waitFor({ state: 'visible' });
   log(`dictating for ${seconds} s`);
-  await page.waitForTimeout(seconds * 1000);
+  await page.waitForTimeout((seconds * 1000) / 2);
+  const memory = measureJsWasmMemory(page).catch(() => null);
+  await page.waitForTimeout((seconds * 1000) / 2);
   const t0 = performance.now();
   await page.getByRole('button', { name: 'Stop dictation', exact: true }).click();
   await waitEnabled(startButton(page), 60_000, '"Start dictation" after Stop');
@@ -163,5 +208,6 @@ export async function dictate(page: Page, seconds: number, log: (message: string
   for (const stat of ['dropped', 'results', 'audio-lag', 'inference', 'rtf', 'vad-frame', 'threads', 'transport']) {
     diagnostics[stat] = await diagnostic(page, stat);
   }
-  return { records, transcript, droppedSamples: Number(diagnostics.dropped), diagnostics, stopMs };
+  const jsWasmMemory = await memory;
+  return { records, transcript, droppedSamples: Number(diagnostics.dropped), diagnostics, stopMs, jsWasmMemory };
 }

@@ -10,8 +10,14 @@ import { readdirSync, readFileSync } from 'node:fs';
  *    one that shared its cores with something else.
  */
 export interface PhaseStats {
-  /** Peak sum over `--type=renderer` processes (the page and its workers). */
+  /** Peak sum over `--type=renderer` processes: the page's, Chromium's spare one, and the first tab's about:blank. */
   rendererMb: number;
+  /**
+   * Peak RSS of the page's own renderer (the page, its workers and worklet):
+   * the renderer that used the most CPU in the phase, since it runs the
+   * models; the others stay idle. Null when no renderer ran.
+   */
+  pageRendererMb: number | null;
   /** Peak sum over every Chromium descendant (browser, GPU, utility, zygotes, renderers). */
   browserTreeMb: number;
   nodeMb: number;
@@ -47,6 +53,8 @@ function machineBusyTicks(): number {
 
 interface Snapshot {
   rendererKb: number;
+  /** RSS of each renderer process by pid. */
+  renderers: Map<number, number>;
   chromeKb: number;
   /** utime + stime of this process and every descendant alive now. */
   ticks: Map<number, number>;
@@ -70,6 +78,7 @@ function snapshot(root: number): Snapshot {
   }
   let rendererKb = 0;
   let chromeKb = 0;
+  const renderers = new Map<number, number>();
   const ticks = new Map<number, number>([[root, cpu.get(root) ?? 0]]);
   const queue = [...(children.get(root) ?? [])];
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
@@ -79,15 +88,26 @@ function snapshot(root: number): Snapshot {
     if (!cmdline.includes('chrom')) continue; // e.g. the static server
     const kb = rssKb(pid);
     chromeKb += kb;
-    if (cmdline.includes('--type=renderer')) rendererKb += kb;
+    if (cmdline.includes('--type=renderer')) {
+      rendererKb += kb;
+      renderers.set(pid, kb);
+    }
   }
-  return { rendererKb, chromeKb, ticks };
+  return { rendererKb, renderers, chromeKb, ticks };
+}
+
+interface PhaseScratch {
+  busy0: number;
+  own0: number;
+  t0: number;
+  /** Per renderer pid: CPU ticks used in this phase and peak RSS (kB). */
+  perRenderer: Map<number, { ticks: number; peakKb: number }>;
 }
 
 export class ProcPoller {
   private timer: ReturnType<typeof setInterval> | null = null;
   private phase = 'setup';
-  private readonly phases = new Map<string, PhaseStats & { busy0: number; own0: number; t0: number }>();
+  private readonly phases = new Map<string, PhaseStats & PhaseScratch>();
   /** CPU ticks of this benchmark's processes so far, exited ones included. */
   private ownTicks = 0;
   private readonly lastTicks = new Map<number, number>();
@@ -108,14 +128,17 @@ export class ProcPoller {
   sample(): void {
     const busy = machineBusyTicks();
     const snap = snapshot(process.pid);
+    const used = new Map<number, number>();
     for (const [pid, ticks] of snap.ticks) {
-      this.ownTicks += Math.max(0, ticks - (this.lastTicks.get(pid) ?? 0));
+      used.set(pid, Math.max(0, ticks - (this.lastTicks.get(pid) ?? 0)));
+      this.ownTicks += used.get(pid) ?? 0;
       this.lastTicks.set(pid, ticks);
     }
     let p = this.phases.get(this.phase);
     if (!p) {
       p = {
         rendererMb: 0,
+        pageRendererMb: null,
         browserTreeMb: 0,
         nodeMb: 0,
         foreignCpuCores: null,
@@ -124,10 +147,22 @@ export class ProcPoller {
         busy0: busy,
         own0: this.ownTicks,
         t0: performance.now(),
+        perRenderer: new Map(),
       };
       this.phases.set(this.phase, p);
     }
     p.rendererMb = Math.max(p.rendererMb, snap.rendererKb / 1024);
+    for (const [pid, kb] of snap.renderers) {
+      const r = p.perRenderer.get(pid) ?? { ticks: 0, peakKb: 0 };
+      r.ticks += used.get(pid) ?? 0;
+      r.peakKb = Math.max(r.peakKb, kb);
+      p.perRenderer.set(pid, r);
+    }
+    const busiest = [...p.perRenderer.values()].reduce<{ ticks: number; peakKb: number } | null>(
+      (best, r) => (r.ticks > (best?.ticks ?? 0) ? r : best),
+      null,
+    );
+    p.pageRendererMb = busiest ? busiest.peakKb / 1024 : null;
     p.browserTreeMb = Math.max(p.browserTreeMb, snap.chromeKb / 1024);
     p.nodeMb = Math.max(p.nodeMb, process.memoryUsage.rss() / 2 ** 20);
     p.seconds = (performance.now() - p.t0) / 1000;
@@ -145,7 +180,9 @@ export class ProcPoller {
 
   stats(): Map<string, PhaseStats> {
     return new Map(
-      [...this.phases].map(([phase, { busy0: _b, own0: _o, t0: _t, ...stats }]) => [phase, stats] as const),
+      [...this.phases].map(
+        ([phase, { busy0: _b, own0: _o, t0: _t, perRenderer: _r, ...stats }]) => [phase, stats] as const,
+      ),
     );
   }
 }

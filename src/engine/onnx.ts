@@ -13,3 +13,22 @@ export function requireOutput(outputs: InferenceSession.OnnxValueMapType, name: 
   }
   return value;
 }
+
+/** How much of onnxruntime's graph rewriting a model gets when its session is built. */
+export type GraphOptimization = 'all' | 'disabled';
+
+/**
+ * Per model, on the WASM backend. Moonshine's encoder is built unoptimised:
+ * its quantized weights are int8 behind DequantizeLinear, and graph
+ * optimisation folds those into float32 copies, four times the size.
+ * Measured in onnxruntime-web (1 thread, 28 s of speech): the Wasm heap
+ * 146 → 130 MB once dictating, session creation 1.7 → 0.9 s, encoder speed and
+ * every hypothesis unchanged (tests/integration/moonshine-decoding.test.ts
+ * checks the encoder's output). The decoder keeps its fusions: unoptimised,
+ * each token took 1.7× as long.
+ */
+export const WASM_GRAPH_OPTIMIZATION = {
+  moonshineEncoder: 'disabled',
+  moonshineDecoder: 'all',
+  silero: 'all',
+} as const satisfies Record<string, GraphOptimization>;

@@ -1,4 +1,5 @@
 import type * as Ort from 'onnxruntime-web';
+import type { GraphOptimization } from '../engine/onnx';
 import type { BackendName, CompiledRuntimes } from '../shared/types';
 
 export type OrtModule = typeof Ort;
@@ -40,10 +41,11 @@ export async function createSession(
   ort: OrtModule,
   bytes: Uint8Array,
   backend: BackendName,
+  optimization: GraphOptimization = 'all',
 ): Promise<Ort.InferenceSession> {
   return ort.InferenceSession.create(bytes, {
     executionProviders: [backend],
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: optimization,
   });
 }
 

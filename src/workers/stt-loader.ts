@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-web';
 import { MoonshineModel } from '../engine/moonshine';
+import { WASM_GRAPH_OPTIMIZATION } from '../engine/onnx';
 import type { BackendDecision, BackendName, BackendSetting, ModelUrls, ProgressCallback } from '../shared/types';
 import { SAMPLE_RATE } from '../shared/types';
 import { fetchWithProgress } from './fetch-progress';
@@ -22,8 +23,11 @@ interface ModelBytes {
 }
 
 async function buildModel(ort: OrtModule, bytes: ModelBytes, backend: BackendName) {
-  const encoder = await createSession(ort, await bytes.encoder, backend);
-  const decoder = await createSession(ort, await bytes.decoder, backend);
+  // WebGPU keeps every rewrite: the per-model choice was measured on WASM.
+  const level = (model: keyof typeof WASM_GRAPH_OPTIMIZATION) =>
+    backend === 'wasm' ? WASM_GRAPH_OPTIMIZATION[model] : 'all';
+  const encoder = await createSession(ort, await bytes.encoder, backend, level('moonshineEncoder'));
+  const decoder = await createSession(ort, await bytes.decoder, backend, level('moonshineDecoder'));
   return { model: new MoonshineModel(ort.Tensor, encoder, decoder), sessions: [encoder, decoder] };
 }
 

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
+import { WASM_GRAPH_OPTIMIZATION } from '../engine/onnx';
 import { Segmenter } from '../engine/segmenter';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../engine/silero';
 import { frameRms, VadStream } from '../engine/vad-stream';
@@ -42,7 +43,7 @@ const api = {
     const bytes = await fetchWithProgress(urls.models + VAD_FILE, 'voice detector', onProgress);
     // One thread: a frame takes ~0.3 ms, and the STT worker needs the cores.
     const ort = await loadOrt('wasm', urls.ort, 1, urls.compiledRuntimes);
-    vad = new SileroVad(ort.Tensor, await createSession(ort, bytes, 'wasm'));
+    vad = new SileroVad(ort.Tensor, await createSession(ort, bytes, 'wasm', WASM_GRAPH_OPTIMIZATION.silero));
     await vad.probability(new Float32Array(512));
     vad.reset();
   },

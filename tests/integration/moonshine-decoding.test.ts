@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MoonshineModel } from '../../src/engine/moonshine';
+import { WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
 import { detokenize } from '../../src/engine/tokenizer';
 
 // The real Moonshine tiny models (copied into public/models by `npm install`)
@@ -127,5 +128,30 @@ describe('MoonshineModel on the real models', () => {
     const result = await new MoonshineModel(ort.Tensor, encoder, swapped).decode(audio);
     expect(result.tokens).not.toEqual(EXPECTED_TOKENS);
     expect(detokenize(result.tokens)).not.toBe(EXPECTED_TEXT);
+  });
+
+  it("builds the encoder with the app's graph optimisation and gets the same hidden states", async () => {
+    // The app builds sessions per model (src/engine/onnx.ts); the sessions
+    // above use onnxruntime's default, every rewrite.
+    const asBuilt = await ort.InferenceSession.create(readFileSync(new URL('moonshine-tiny-encoder.onnx', MODELS)), {
+      graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.moonshineEncoder,
+    });
+    const feeds = { input_values: new ort.Tensor('float32', audio, [1, audio.length]) };
+    const expected = (await encoder.run(feeds)).last_hidden_state as ort.Tensor;
+    const actual = (await asBuilt.run(feeds)).last_hidden_state as ort.Tensor;
+    expect(actual.dims).toEqual(expected.dims);
+    const a = actual.data as Float32Array;
+    const e = expected.data as Float32Array;
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < e.length; i++) {
+      worst = Math.max(worst, Math.abs((a[i] as number) - (e[i] as number)));
+      scale = Math.max(scale, Math.abs(e[i] as number));
+    }
+    // Folding only moves where the int8 weights become float: rounding, not a different model.
+    expect(worst / scale).toBeLessThan(1e-3);
+    const result = await new MoonshineModel(ort.Tensor, asBuilt, decoder).decode(audio);
+    expect(result.tokens).toEqual(EXPECTED_TOKENS);
+    await asBuilt.release();
   });
 });
