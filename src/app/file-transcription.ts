@@ -4,7 +4,7 @@ import type { SessionSegment } from '../engine/session-types';
 import { VAD_FRAME_SAMPLES } from '../engine/silero';
 import { appendSegment, cleanSegmentText } from '../engine/transcript';
 import { applyReplacements } from '../engine/vocabulary';
-import type { DetectedSegmentEvent } from '../shared/types';
+import { type DetectedSegmentEvent, SAMPLE_RATE } from '../shared/types';
 import type { DecodeApi, OpenResult } from '../workers/decode.worker';
 import { vocabulary } from './dictation-settings';
 import type { DictationPipeline } from './pipeline';
@@ -14,7 +14,6 @@ export class FileProblem extends Error {
   override name = 'FileProblem';
 }
 
-const SAMPLE_RATE = 16000;
 /**
  * Audio moves through the workers in chunks of ~30 s (whole VAD frames):
  * 1.9 MB each. At most a handful exist at once (one being decoded, one in the

@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '../shared/types';
 import { appendSegment, cleanSegmentText } from './transcript';
 import { normalizeForWer } from './wer';
 
@@ -105,7 +106,7 @@ export interface SplitOptions {
 }
 
 export const DEFAULT_SPLIT_OPTIONS: SplitOptions = {
-  sampleRate: 16000,
+  sampleRate: SAMPLE_RATE,
   frameSamples: 160,
   // The segmenter uses the same margin to find pauses for its length split.
   quietBelowLoudestDb: 30,

@@ -1,4 +1,5 @@
 import { downmixInto, StreamingResampler } from '../audio/resampler';
+import { SAMPLE_RATE } from '../shared/types';
 
 /**
  * Turns decoded audio of any rate and channel count, arriving in pieces of any
@@ -11,7 +12,7 @@ import { downmixInto, StreamingResampler } from '../audio/resampler';
  * sample n is input time n / 16000 s and a file's timestamps stay exact.
  */
 export class MonoChunker {
-  readonly outputRate = 16000;
+  readonly outputRate = SAMPLE_RATE;
   private readonly resampler: StreamingResampler;
   /** Outputs still to drop before the first real one (the filter's delay). */
   private skip: number;
