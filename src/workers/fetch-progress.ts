@@ -17,21 +17,27 @@ export async function fetchWithProgress(url: string, label: string, onProgress: 
     return bytes;
   }
   const reader = response.body.getReader();
-  const parts: Uint8Array[] = [];
+  // Written in place as the chunks arrive: collecting them and joining at the
+  // end held two copies of a 20 MB model at once, and the renderer's memory
+  // stayed that much higher until the next full garbage collection.
+  let bytes: Uint8Array<ArrayBuffer> = new Uint8Array(total);
   let loaded = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    parts.push(value);
+    // Content-Length counts encoded bytes: a compressed response delivers more.
+    if (loaded + value.length > bytes.length) bytes = grown(bytes, loaded, loaded + value.length);
+    bytes.set(value, loaded);
     loaded += value.length;
     onProgress({ label, loaded, total: Math.max(total, loaded), done: false, fromCache });
   }
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
   onProgress({ label, loaded, total: loaded, done: true, fromCache });
-  return bytes;
+  return loaded === bytes.length ? bytes : bytes.slice(0, loaded);
+}
+
+/** A larger buffer holding the first `used` bytes: at least `needed`, and doubling, so growth stays linear. */
+function grown(bytes: Uint8Array<ArrayBuffer>, used: number, needed: number): Uint8Array<ArrayBuffer> {
+  const larger = new Uint8Array(Math.max(needed, bytes.length * 2));
+  larger.set(bytes.subarray(0, used));
+  return larger;
 }
