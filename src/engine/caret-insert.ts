@@ -115,7 +115,8 @@ export interface Dictated {
  * selection now.
  */
 export function dictate(doc: string, state: DictationState, phrase: string, caret: TextRange): Dictated | null {
-  const change = planDictation(doc, state.point, phrase);
+  const markAt = replaceableMark(doc, state, phrase);
+  const change = planDictation(doc, markAt === null ? state.point : { from: markAt, to: state.point.to }, phrase);
   if (!change) return null;
   const end = change.from + change.insert.length;
   const inserted: DictatedPhrase = {
@@ -147,6 +148,31 @@ export function dictate(doc: string, state: DictationState, phrase: string, care
       phrases: [...moved.phrases, inserted].slice(-KEPT_PHRASES),
     },
   };
+}
+
+/** A phrase starting with one of these marks (a mark said after a pause: "comma"). */
+const LEADING_MARK = /^[^\S\r\n]*[,.;:!?]/u;
+/** A single mark at the end of a phrase, not part of an ellipsis or "?!". */
+const SINGLE_FINAL_MARK = /(?<![.,;:!?])[,.;:!?][^\S\r\n]*$/u;
+
+/**
+ * Moonshine ends every segment as a sentence, so a mark said after a pause
+ * arrives after the one the model wrote: "Yes." then "," would read "Yes.,".
+ * The spoken mark replaces the model's, but only the final mark of the
+ * newest dictated phrase with the point still right after it: never the
+ * person's own text. The replaced mark is lent like spaces are, so "scratch
+ * that" puts it back. Returns where the replaced range starts, or null.
+ */
+function replaceableMark(doc: string, state: DictationState, phrase: string): number | null {
+  const last = state.phrases.at(-1);
+  if (!last || !LEADING_MARK.test(phrase)) return null;
+  if (state.point.from !== state.point.to || state.point.from !== last.to) return null;
+  const text = doc.slice(last.from, last.to);
+  if (text !== last.text) return null;
+  const mark = SINGLE_FINAL_MARK.exec(text);
+  // The phrase must keep some words of its own: a mark alone is not replaced by the next mark.
+  if (!mark || !/[\p{L}\p{N}]/u.test(text.slice(0, mark.index))) return null;
+  return last.from + mark.index;
 }
 
 export interface Scratched {

@@ -127,6 +127,57 @@ describe('dictating while the person types', () => {
   });
 });
 
+describe('a mark said after a pause', () => {
+  it('replaces the mark the model ended the phrase before with, and scratch that puts it back', () => {
+    const doc = new Doc('');
+    doc.dictate('Yes.');
+    doc.dictate(',');
+    expect(doc.text).toBe('Yes,');
+    doc.dictate('I will come.');
+    expect(doc.text).toBe('Yes, I will come.');
+    doc.dictate('.');
+    expect(doc.text).toBe('Yes, I will come.');
+    expect(doc.scratch()).toBe(true);
+    expect(doc.text).toBe('Yes, I will come.');
+    expect(doc.scratch()).toBe(true);
+    expect(doc.text).toBe('Yes,');
+    expect(doc.scratch()).toBe(true);
+    expect(doc.text).toBe('Yes.');
+    expect(doc.scratch()).toBe(true);
+    expect(doc.text).toBe('');
+  });
+
+  it('joins a phrase that starts with the mark the same way', () => {
+    const doc = new Doc('');
+    doc.dictate('We went home.');
+    doc.dictate(', then we slept.');
+    expect(doc.text).toBe('We went home, then we slept.');
+  });
+
+  it("never changes the person's own mark, an ellipsis, or a mark once the caret moved or they typed", () => {
+    const typed = new Doc('I typed this.');
+    typed.dictate(',');
+    expect(typed.text).toBe('I typed this.,');
+
+    const ellipsis = new Doc('');
+    ellipsis.dictate('Wait...');
+    ellipsis.dictate(',');
+    expect(ellipsis.text).toBe('Wait...,');
+
+    const moved = new Doc('');
+    moved.dictate('Yes.');
+    moved.click(caret(0));
+    moved.dictate(',');
+    expect(moved.text.endsWith('Yes.')).toBe(true);
+
+    const typedAfter = new Doc('');
+    typedAfter.dictate('Yes.');
+    typedAfter.type(' Mine.');
+    typedAfter.dictate(',');
+    expect(typedAfter.text).toBe('Yes. Mine.,');
+  });
+});
+
 describe('scratch that', () => {
   it('removes the last phrase, then the one before, putting back what they replaced', () => {
     const doc = new Doc('Keep  ');
