@@ -1,5 +1,6 @@
-import { asksForNewDictation, withoutNewDictation } from '../engine/launch';
-import { noAudioShared, sharedId, withoutShared } from '../engine/share-target';
+import { asksForNewDictation, NEW_DICTATION_QUERY } from '../engine/launch';
+import { noAudioShared, SHARED_QUERY, sharedId } from '../engine/share-target';
+import { withoutQuery } from '../engine/url-query';
 import { deleteShare, openShare, removeSharedFile } from '../shared/share-inbox';
 import type { DictationController } from './controller';
 import { transcribeChosenFile } from './file-controller';
@@ -25,13 +26,13 @@ interface LaunchQueue {
 export function installLaunchHandler(controller: DictationController): void {
   // Opened at the shortcut's URL (or in a browser without launchQueue): once, then forget the query.
   if (asksForNewDictation(location.href)) {
-    history.replaceState(history.state, '', withoutNewDictation(location.href));
+    history.replaceState(history.state, '', withoutQuery(location.href, NEW_DICTATION_QUERY));
     void newDictation(controller);
   }
   // Opened by the service worker after a share: once, then forget the query.
   const share = sharedId(location.href);
   if (share) {
-    history.replaceState(history.state, '', withoutShared(location.href));
+    history.replaceState(history.state, '', withoutQuery(location.href, SHARED_QUERY));
     void openShared(controller, share);
   }
   const queue = (window as { launchQueue?: LaunchQueue }).launchQueue;

@@ -4,6 +4,7 @@
  * (manifest `file_handlers`, delivered through `launchQueue`). Shared by the
  * manifest (vite.config.ts) and the page, so the two cannot drift apart.
  */
+import { queryParam } from './url-query';
 
 /** The query the "New dictation" shortcut opens with. */
 export const NEW_DICTATION_QUERY = 'new-dictation';
@@ -27,17 +28,5 @@ export const AUDIO_FILE_TYPES: Record<string, string[]> = {
 
 /** True if this launch URL came from the "New dictation" shortcut. */
 export function asksForNewDictation(url: string | undefined): boolean {
-  if (!url) return false;
-  try {
-    return new URL(url).searchParams.has(NEW_DICTATION_QUERY);
-  } catch {
-    return false;
-  }
-}
-
-/** The same URL without the shortcut's query, so a reload does not start another dictation. */
-export function withoutNewDictation(url: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.delete(NEW_DICTATION_QUERY);
-  return parsed.href;
+  return queryParam(url, NEW_DICTATION_QUERY) !== null;
 }

@@ -7,6 +7,7 @@
  * service worker and the page, so the three cannot drift apart.
  */
 import { AUDIO_FILE_TYPES } from './launch';
+import { queryParam } from './url-query';
 
 /** Where shares are POSTed, relative to the manifest like start_url (so it works under any sub-path). */
 export const SHARE_TARGET_ACTION = './share-audio';
@@ -58,19 +59,8 @@ export function sharedUrl(id: string): string {
 
 /** The id of the share this page was opened for, or null (no share, or a malformed id). */
 export function sharedId(url: string): string | null {
-  try {
-    const id = new URL(url).searchParams.get(SHARED_QUERY);
-    return id !== null && SHARE_ID.test(id) ? id : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The same URL without the share's query, so a reload does not look for the share again. */
-export function withoutShared(url: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.delete(SHARED_QUERY);
-  return parsed.href;
+  const id = queryParam(url, SHARED_QUERY);
+  return id !== null && SHARE_ID.test(id) ? id : null;
 }
 
 /** What a shared file looks like here: a `File`, or anything with its name and type. */

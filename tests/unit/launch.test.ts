@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIO_FILE_TYPES, asksForNewDictation, NEW_DICTATION_URL, withoutNewDictation } from '../../src/engine/launch';
+import { AUDIO_FILE_TYPES, asksForNewDictation, NEW_DICTATION_QUERY, NEW_DICTATION_URL } from '../../src/engine/launch';
+import { withoutQuery } from '../../src/engine/url-query';
 
 describe('launch URLs', () => {
   it('recognises the New dictation shortcut, under any sub-path, and nothing else', () => {
@@ -19,8 +20,9 @@ describe('launch URLs', () => {
   });
 
   it('removes only the shortcut query, so a reload is an ordinary visit', () => {
-    expect(withoutNewDictation('https://example.org/utter/?new-dictation')).toBe('https://example.org/utter/');
-    expect(withoutNewDictation('https://example.org/utter/?a=1&new-dictation&b=2#top')).toBe(
+    const shortcut = new URL(NEW_DICTATION_URL, 'https://example.org/utter/').href;
+    expect(withoutQuery(shortcut, NEW_DICTATION_QUERY)).toBe('https://example.org/utter/');
+    expect(withoutQuery('https://example.org/utter/?a=1&new-dictation&b=2#top', NEW_DICTATION_QUERY)).toBe(
       'https://example.org/utter/?a=1&b=2#top',
     );
   });
