@@ -164,15 +164,29 @@ const SINGLE_FINAL_MARK = /(?<![.,;:!?])[,.;:!?][^\S\r\n]*$/u;
  * that" puts it back. Returns where the replaced range starts, or null.
  */
 function replaceableMark(doc: string, state: DictationState, phrase: string): number | null {
-  const last = state.phrases.at(-1);
-  if (!last || !LEADING_MARK.test(phrase)) return null;
-  if (state.point.from !== state.point.to || state.point.from !== last.to) return null;
-  const text = doc.slice(last.from, last.to);
-  if (text !== last.text) return null;
-  const mark = SINGLE_FINAL_MARK.exec(text);
+  if (!LEADING_MARK.test(phrase)) return null;
+  const last = newestAtPoint(doc, state, false);
+  if (!last) return null;
+  const mark = SINGLE_FINAL_MARK.exec(last.text);
   // The phrase must keep some words of its own: a mark alone is not replaced by the next mark.
-  if (!mark || !/[\p{L}\p{N}]/u.test(text.slice(0, mark.index))) return null;
+  if (!mark || !/[\p{L}\p{N}]/u.test(last.text.slice(0, mark.index))) return null;
   return last.from + mark.index;
+}
+
+/**
+ * The newest dictated phrase, if it is still in the document as dictated and
+ * the point is a caret right after it: the only phrase dictation may change.
+ * With `withLent`, the phrase counts with what it lent to a later phrase (put
+ * back when that one was scratched): that must follow it, and the point comes
+ * after it; without, the point must be right after the phrase's own text.
+ */
+function newestAtPoint(doc: string, state: DictationState, withLent: boolean): DictatedPhrase | null {
+  const last = state.phrases.at(-1);
+  if (!last) return null;
+  const tail = withLent ? last.lent : '';
+  const end = last.to + tail.length;
+  const atPoint = state.point.from === end && state.point.to === end;
+  return atPoint && doc.slice(last.from, end) === last.text + tail ? last : null;
 }
 
 export interface Scratched {
@@ -186,11 +200,9 @@ export interface Scratched {
  * forgotten too (the person has moved on from them).
  */
 export function scratch(doc: string, state: DictationState): Scratched | null {
-  const last = state.phrases.at(-1);
+  const last = newestAtPoint(doc, state, true);
   if (!last) return null;
   const end = last.to + last.lent.length;
-  const atPoint = state.point.from === end && state.point.to === end;
-  if (!atPoint || doc.slice(last.from, end) !== last.text + last.lent) return null;
   const after = last.from + last.replaced.length;
   return {
     change: { from: last.from, to: end, insert: last.replaced },
