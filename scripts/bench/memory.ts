@@ -101,13 +101,30 @@ interface PhaseScratch {
   own0: number;
   t0: number;
   /** Per renderer pid: CPU ticks used in this phase and peak RSS (kB). */
-  perRenderer: Map<number, { ticks: number; peakKb: number }>;
+  perRenderer: Map<number, RendererUse>;
 }
+
+interface RendererUse {
+  ticks: number;
+  peakKb: number;
+}
+
+/** Peak RSS (MB) of the renderer that used the most CPU (the page's: it runs the models), or null if none ran. */
+function busiestRendererMb(perRenderer: ReadonlyMap<number, RendererUse>): number | null {
+  const busiest = [...perRenderer.values()].reduce<RendererUse | null>(
+    (best, r) => (r.ticks > (best?.ticks ?? 0) ? r : best),
+    null,
+  );
+  return busiest ? busiest.peakKb / 1024 : null;
+}
+
+/** What a phase keeps while it runs; the page's renderer is picked from `perRenderer` at the end, in stats(). */
+type PhaseRecord = Omit<PhaseStats, 'pageRendererMb'> & PhaseScratch;
 
 export class ProcPoller {
   private timer: ReturnType<typeof setInterval> | null = null;
   private phase = 'setup';
-  private readonly phases = new Map<string, PhaseStats & PhaseScratch>();
+  private readonly phases = new Map<string, PhaseRecord>();
   /** CPU ticks of this benchmark's processes so far, exited ones included. */
   private ownTicks = 0;
   private readonly lastTicks = new Map<number, number>();
@@ -138,7 +155,6 @@ export class ProcPoller {
     if (!p) {
       p = {
         rendererMb: 0,
-        pageRendererMb: null,
         browserTreeMb: 0,
         nodeMb: 0,
         foreignCpuCores: null,
@@ -158,11 +174,6 @@ export class ProcPoller {
       r.peakKb = Math.max(r.peakKb, kb);
       p.perRenderer.set(pid, r);
     }
-    const busiest = [...p.perRenderer.values()].reduce<{ ticks: number; peakKb: number } | null>(
-      (best, r) => (r.ticks > (best?.ticks ?? 0) ? r : best),
-      null,
-    );
-    p.pageRendererMb = busiest ? busiest.peakKb / 1024 : null;
     p.browserTreeMb = Math.max(p.browserTreeMb, snap.chromeKb / 1024);
     p.nodeMb = Math.max(p.nodeMb, process.memoryUsage.rss() / 2 ** 20);
     p.seconds = (performance.now() - p.t0) / 1000;
@@ -180,9 +191,10 @@ export class ProcPoller {
 
   stats(): Map<string, PhaseStats> {
     return new Map(
-      [...this.phases].map(
-        ([phase, { busy0: _b, own0: _o, t0: _t, perRenderer: _r, ...stats }]) => [phase, stats] as const,
-      ),
+      [...this.phases].map(([phase, { busy0: _b, own0: _o, t0: _t, perRenderer, ...stats }]) => [
+        phase,
+        { ...stats, pageRendererMb: busiestRendererMb(perRenderer) },
+      ]),
     );
   }
 }
