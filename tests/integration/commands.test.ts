@@ -1,67 +1,29 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUtterance, type Utterance } from '../../src/engine/commands';
-import { MoonshineModel } from '../../src/engine/moonshine';
+import type { MoonshineModel } from '../../src/engine/moonshine';
 import { DecodeBiasing } from '../../src/engine/short-segment';
 import { biasTokenizer, detokenize } from '../../src/engine/tokenizer';
 import { cleanSegmentText } from '../../src/engine/transcript';
+import { loadMoonshine, synthesise } from './vocabulary-sets';
 
-// The real Moonshine tiny models on spoken commands, synthesised here with
+// The real Moonshine tiny models on spoken commands, synthesised with
 // espeak-ng (several voices and speeds) and cut the way the segmenter cuts a
 // segment: the speech with 256 ms of silence before (pre-roll) and 128 ms
 // after (post-pad). Pauses inside an utterance are SSML breaks. Decoded as the
 // app decodes: short segments lean towards the command phrases
 // (short-segment.ts; its development set is scripts/measure-short-utterances.ts,
 // other voices and speeds than these).
-const MODELS = new URL('../../public/models/', import.meta.url);
 const VOICES = ['en-us', 'en-gb', 'en+f3', 'en+m3'];
-const PRE_ROLL_S = 0.256;
-const POST_PAD_S = 0.128;
 
 let dir: string;
 let model: MoonshineModel;
 const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
-function synthesise(ssml: string, voice: string, wpm: number): Float32Array {
-  const wav = join(dir, 'speech.wav');
-  const raw = join(dir, 'speech.raw');
-  execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), '-m', '-w', wav, ssml]);
-  // Trim espeak's own silence at both ends, then pad as the segmenter would.
-  // No dither (-D): sox's default dither is random, and the test must decode the same audio every run.
-  const trim = ['silence', '1', '0.01', '0.5%'];
-  execFileSync('sox', [
-    '-D',
-    wav,
-    '-r',
-    '16000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    '-e',
-    'signed',
-    raw,
-    ...trim,
-    'reverse',
-    ...trim,
-    'reverse',
-    'pad',
-    String(PRE_ROLL_S),
-    String(POST_PAD_S),
-  ]);
-  const bytes = readFileSync(raw);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const audio = new Float32Array(bytes.byteLength >> 1);
-  for (let i = 0; i < audio.length; i++) audio[i] = view.getInt16(i * 2, true) / 32768;
-  return audio;
-}
-
 async function hear(ssml: string, voice: string, wpm: number): Promise<{ heard: string; parsed: Utterance }> {
-  const audio = synthesise(ssml, voice, wpm);
+  const audio = synthesise(dir, ssml, voice, wpm, { ssml: true });
   const result = await model.decode(audio, { biasing: biasing.forSamples(audio.length) });
   const heard = detokenize(result.tokens);
   return { heard, parsed: parseUtterance(cleanSegmentText(heard)) };
@@ -69,12 +31,7 @@ async function hear(ssml: string, voice: string, wpm: number): Promise<{ heard: 
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'utter-commands-'));
-  ort.env.wasm.numThreads = 1;
-  const encoder = await ort.InferenceSession.create(readFileSync(new URL('moonshine-tiny-encoder.onnx', MODELS)));
-  const decoder = await ort.InferenceSession.create(
-    readFileSync(new URL('moonshine-tiny-decoder-merged.onnx', MODELS)),
-  );
-  model = new MoonshineModel(ort.Tensor, encoder, decoder);
+  model = await loadMoonshine();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

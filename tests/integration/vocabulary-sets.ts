@@ -216,11 +216,19 @@ export const HUMAN_PROSE: { file: string; text: string }[] = [
 /**
  * 16 kHz mono speech, cut the way the segmenter cuts a segment: espeak's
  * silence trimmed, then 256 ms before and 128 ms after. No dither, so the
- * same text gives the same audio every run.
+ * same text gives the same audio every run. With `ssml`, the text is SSML
+ * (pauses inside an utterance as `<break>`).
  */
-export function synthesise(dir: string, text: string, voice: string, wpm: number): Float32Array {
+export function synthesise(
+  dir: string,
+  text: string,
+  voice: string,
+  wpm: number,
+  { ssml = false }: { ssml?: boolean } = {},
+): Float32Array {
   const wav = join(dir, 'speech.wav');
-  execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', wav, text]);
+  const markup = ssml ? ['-m'] : [];
+  execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), ...markup, '-w', wav, text]);
   return soxTo16k(dir, wav, ['pad', '0.256', '0.128'], true);
 }
 
