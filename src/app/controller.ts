@@ -30,6 +30,13 @@ const MICROPHONE_FALLBACK_NOTICE = 'The microphone you chose is not connected; u
 /** What the person reads for each worker. */
 const WORKER_NAMES: Record<WorkerId, string> = { vad: 'voice detector', stt: 'speech recogniser' };
 
+/** Dictation ended (stopped, or a worker gave up): nothing is heard, shown live or being transcribed any more. */
+function clearLiveState(): void {
+  state.liveText.value = '';
+  state.speaking.value = false;
+  state.transcribing.value = false;
+}
+
 /**
  * Connects the pipeline to the UI state. Owns the rules a person sees:
  * partial text is provisional and replaced; final text is appended to the
@@ -208,9 +215,7 @@ export class DictationController {
     } finally {
       this.audioContext = null;
       batch(() => {
-        state.liveText.value = '';
-        state.speaking.value = false;
-        state.transcribing.value = false;
+        clearLiveState();
         // A worker that gave up meanwhile left the app 'failed', with Retry.
         if (state.phase.value === 'stopping') state.phase.value = 'ready';
       });
@@ -253,10 +258,7 @@ export class DictationController {
         this.place(shown, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap });
         announceCommitted(shown);
       }
-      if (this.liveSegment <= result.segmentId) {
-        state.liveText.value = '';
-        state.transcribing.value = false;
-      }
+      this.endLiveText(result.segmentId);
     });
   }
 
@@ -305,11 +307,15 @@ export class DictationController {
     const toMs = (sample: number) => this.dictationBase.ms + (sample - this.dictationBase.sample) / SAMPLES_PER_MS;
     batch(() => {
       this.place(GAP_TEXT, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap: true });
-      if (this.liveSegment <= result.segmentId) {
-        state.liveText.value = '';
-        state.transcribing.value = false;
-      }
+      this.endLiveText(result.segmentId);
     });
+  }
+
+  /** A segment's final (words or a gap) is in: the Live text, if it shows this segment or an older one, is done. */
+  private endLiveText(segmentId: number): void {
+    if (this.liveSegment > segmentId) return;
+    state.liveText.value = '';
+    state.transcribing.value = false;
   }
 
   private onWorkerError(worker: WorkerId, message: string): void {
@@ -326,11 +332,7 @@ export class DictationController {
   /** Dictation (if any) has already been stopped and the microphone released; offer Retry. */
   private onWorkerGaveUp(worker: WorkerId, reason: string): void {
     this.audioContext = null;
-    batch(() => {
-      state.liveText.value = '';
-      state.speaking.value = false;
-      state.transcribing.value = false;
-    });
+    batch(clearLiveState);
     this.fail(
       `The ${WORKER_NAMES[worker]} kept failing (${reason}), so dictation stopped. Your text is saved. Press Retry to start it again.`,
       true,

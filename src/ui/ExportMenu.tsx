@@ -26,6 +26,14 @@ function download(file: ExportedFile): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A button's action on the session as it is when pressed (nothing without a session). */
+function onInput(action: (input: SessionExportInput) => void): () => void {
+  return () => {
+    const current = exportInput();
+    if (current) action(current);
+  };
+}
+
 export function ExportMenu() {
   const input = exportInput();
   const canShare = typeof navigator.share === 'function';
@@ -38,10 +46,7 @@ export function ExportMenu() {
             key={format.label}
             type="button"
             disabled={!input?.text}
-            onClick={() => {
-              const current = exportInput();
-              if (current) download(format.make(current));
-            }}
+            onClick={onInput((current) => download(format.make(current)))}
           >
             {format.label}
           </button>
@@ -50,10 +55,9 @@ export function ExportMenu() {
           <button
             type="button"
             disabled={!input?.text}
-            onClick={() => {
-              const current = exportInput();
-              if (current) void navigator.share({ title: current.title, text: current.text }).catch(() => {});
-            }}
+            onClick={onInput(
+              (current) => void navigator.share({ title: current.title, text: current.text }).catch(() => {}),
+            )}
           >
             Share…
           </button>
