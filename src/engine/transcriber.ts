@@ -7,8 +7,15 @@ import type { DecodeBiasing } from './short-segment';
 import type { TranscribeOutcome, TranscribeRequest } from './stt-scheduler';
 import { detokenize } from './tokenizer';
 
-/** Reads a request's range out of the ring and runs Moonshine on it. */
+/**
+ * Reads a request's range out of the ring and runs Moonshine on it. Each
+ * decode of a segment is drafted from the one before (a partial's tokens for
+ * the next partial and for the final), which leaves the tokens unchanged and
+ * makes most of the decoder's steps one batched run (see MoonshineModel).
+ */
 export class RingTranscriber {
+  private previous: { segmentId: number; tokens: number[] } | null = null;
+
   constructor(
     private readonly ring: AudioRing,
     private readonly model: MoonshineModel,
@@ -36,7 +43,9 @@ export class RingTranscriber {
     this.stats.add(Stat.SttProgress, 1);
     // Partials too: a command said alone shows as its mark while it is spoken.
     const biasing = this.biasing?.().forSamples(usable.length);
-    const result = await this.model.decode(usable, { shouldContinue, biasing });
+    const draft = this.previous?.segmentId === request.segmentId ? this.previous.tokens : undefined;
+    const result = await this.model.decode(usable, { shouldContinue, biasing, draft });
+    if (!result.aborted) this.previous = { segmentId: request.segmentId, tokens: result.tokens };
     let text = detokenize(result.tokens);
     let aborted = result.aborted;
     if (!aborted && request.kind === 'final' && request.shownText) {

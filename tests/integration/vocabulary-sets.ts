@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { MoonshineModel } from '../../src/engine/moonshine';
+import { type GraphOptimization, WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
 import { normalizeForWer } from '../../src/engine/wer';
 
 export const VOICES = ['en-us', 'en-gb', 'en+f3', 'en+m3'];
@@ -255,14 +256,24 @@ function soxTo16k(dir: string, wav: string, effects: string[], trim: boolean): F
 }
 
 /** The real Moonshine tiny models, as `npm install` copied them into public/models. */
-export async function loadMoonshine(): Promise<MoonshineModel> {
+/** Moonshine tiny, its sessions built as the app builds them; `onDecoderRun` counts the decoder's work. */
+export async function loadMoonshine(onDecoderRun?: () => void): Promise<MoonshineModel> {
   const models = new URL('../../public/models/', import.meta.url);
   ort.env.wasm.numThreads = 1;
-  const encoder = await ort.InferenceSession.create(readFileSync(new URL('moonshine-tiny-encoder.onnx', models)));
-  const decoder = await ort.InferenceSession.create(
-    readFileSync(new URL('moonshine-tiny-decoder-merged.onnx', models)),
-  );
-  return new MoonshineModel(ort.Tensor, encoder, decoder);
+  const session = (file: string, graphOptimizationLevel: GraphOptimization) =>
+    ort.InferenceSession.create(readFileSync(new URL(file, models)), { graphOptimizationLevel });
+  const encoder = await session('moonshine-tiny-encoder.onnx', WASM_GRAPH_OPTIMIZATION.moonshineEncoder);
+  const decoder = await session('moonshine-tiny-decoder-merged.onnx', WASM_GRAPH_OPTIMIZATION.moonshineDecoder);
+  if (!onDecoderRun) return new MoonshineModel(ort.Tensor, encoder, decoder);
+  const counted = Object.create(decoder, {
+    run: {
+      value: (feeds: ort.InferenceSession.FeedsType) => {
+        onDecoderRun();
+        return decoder.run(feeds);
+      },
+    },
+  }) as ort.InferenceSession;
+  return new MoonshineModel(ort.Tensor, encoder, counted);
 }
 
 /** Did the hypothesis write the term's words, in order (case and punctuation aside)? */

@@ -1,6 +1,6 @@
 import llamaTokenizer from 'llama-tokenizer-js';
 import { describe, expect, it } from 'vitest';
-import { argmaxLastRow, EOS_TOKEN, MIN_TOKEN_BUDGET, START_TOKEN, tokenBudget } from '../../src/engine/moonshine';
+import { argmax, EOS_TOKEN, MIN_TOKEN_BUDGET, START_TOKEN, tokenBudget } from '../../src/engine/moonshine';
 import { detokenize } from '../../src/engine/tokenizer';
 
 /** What Moonshine tiny produced for "Go forward ten meters." on a human recording. */
@@ -36,29 +36,27 @@ describe('tokenBudget', () => {
   });
 });
 
-describe('argmaxLastRow', () => {
-  it('picks the largest logit of the last row of a [1, seq, vocab] buffer', () => {
-    // seq = 3, vocab = 4. Earlier rows hold larger values at other indices;
-    // reading any row but the last would give a different answer.
-    const logits = Float32Array.of(100, 0, 0, 0, 0, 0, 0, 50, 1, 3, 7, 2);
-    expect(argmaxLastRow(logits, 4)).toBe(2);
+describe('argmax', () => {
+  it('picks the largest logit of a row', () => {
+    expect(argmax(Float32Array.of(1, 3, 7, 2))).toBe(2);
+    expect(argmax(Float32Array.of(7, 3, 1, 6.5))).toBe(0);
   });
 
-  it('works on a single row and on all-negative logits', () => {
-    expect(argmaxLastRow(Float32Array.of(-5, -1, -3), 3)).toBe(1);
-    expect(argmaxLastRow(Float32Array.of(-9, -8, -7, -30, -20, -25), 3)).toBe(1);
+  it('works on all-negative logits', () => {
+    expect(argmax(Float32Array.of(-5, -1, -3))).toBe(1);
   });
 
   it('returns the first index on ties (deterministic greedy decoding)', () => {
-    expect(argmaxLastRow(Float32Array.of(9, 9, 1, 4, 4), 3)).toBe(1);
+    expect(argmax(Float32Array.of(4, 9, 9, 1))).toBe(1);
   });
 
-  it('handles a realistic vocabulary size', () => {
+  it('reads only the row it is given: a view into a batched run', () => {
     const vocab = 32768;
-    const logits = new Float32Array(2 * vocab).fill(-1);
-    logits[17] = 10; // row 0: must be ignored
-    logits[vocab + 31000] = 3;
-    expect(argmaxLastRow(logits, vocab)).toBe(31000);
+    const logits = new Float32Array(3 * vocab).fill(-1);
+    logits[17] = 10; // row 0
+    logits[vocab + 31000] = 3; // row 1
+    logits[2 * vocab + 5] = 20; // row 2
+    expect(argmax(logits.subarray(vocab, 2 * vocab))).toBe(31000);
   });
 });
 

