@@ -9,16 +9,19 @@ import type {
   BackendDecision,
   BackendSetting,
   CompiledRuntimes,
+  LoadMode,
   LoadProgress,
+  ModelFiles,
   ModelUrls,
   SegmentEvent,
   TranscriptionResult,
   VadStatusEvent,
   WorkerId,
 } from '../shared/types';
-import { SAMPLE_RATE } from '../shared/types';
+import { MODEL_FILES, SAMPLE_RATE } from '../shared/types';
 import type { SttApi } from '../workers/stt.worker';
 import type { VadApi } from '../workers/vad.worker';
+import { prefetchModelFiles, sendLoadMode } from './model-prefetch';
 import { compileRuntime } from './runtime-compile';
 import { SupervisedWorker, WorkerDiedError } from './supervised-worker';
 
@@ -56,6 +59,11 @@ function transferables(handle: AudioSourceHandle): Transferable[] {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A replacement's mode once the page has its files; the page's first load otherwise. */
+async function loadMode(replacing: Promise<ModelFiles> | undefined): Promise<LoadMode> {
+  return replacing ? { kind: 'replacement', files: await replacing } : { kind: 'first' };
+}
 
 /** Resolves once `done()` holds, checking every `everyMs`. */
 async function until(done: () => boolean, everyMs = 20): Promise<void> {
@@ -173,8 +181,12 @@ export class DictationPipeline {
 
   // Both workers are watched from the moment they exist, so one that dies
   // while loading fails the load instead of leaving it waiting; a loading
-  // worker may take longer to answer.
-  private async startVad(onProgress?: (progress: LoadProgress) => void): Promise<void> {
+  // worker may take longer to answer. A replacement is handed the model
+  // files the page fetches while it starts (`replacing`, see LoadMode).
+  private async startVad(
+    onProgress?: (progress: LoadProgress) => void,
+    replacing?: Promise<ModelFiles>,
+  ): Promise<void> {
     this.vad.spawn();
     const ping = (r: Comlink.Remote<VadApi>) => r.ping();
     const onBeat = (position: number) => {
@@ -182,7 +194,10 @@ export class DictationPipeline {
     };
     this.vad.watch(ping, onBeat, LOADING_HANG_MS);
     await this.runtimeCompiled;
-    await this.vad.call((r) => r.load(this.modelUrls(), this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))));
+    const mode = await loadMode(replacing);
+    await this.vad.call((r) =>
+      r.load(this.modelUrls(), this.sharedCounters, Comlink.proxy(onProgress ?? (() => {})), sendLoadMode(mode)),
+    );
     this.vad.watch(ping, onBeat);
     void this.keepCompiledRuntimes(() => this.vad.call((r) => r.compiledRuntimes()));
   }
@@ -191,12 +206,21 @@ export class DictationPipeline {
     setting: BackendSetting,
     remembered: BackendDecision | null,
     onProgress?: (progress: LoadProgress) => void,
+    replacing?: Promise<ModelFiles>,
   ): Promise<BackendDecision> {
     this.stt.spawn();
     this.stt.watch((r) => r.ping(), undefined, LOADING_HANG_MS);
     await this.runtimeCompiled;
+    const mode = await loadMode(replacing);
     const decision = await this.stt.call((r) =>
-      r.load(this.modelUrls(), setting, remembered, this.sharedCounters, Comlink.proxy(onProgress ?? (() => {}))),
+      r.load(
+        this.modelUrls(),
+        setting,
+        remembered,
+        this.sharedCounters,
+        Comlink.proxy(onProgress ?? (() => {})),
+        sendLoadMode(mode),
+      ),
     );
     this.decision = decision;
     this.stt.watch((r) => r.ping());
@@ -360,8 +384,12 @@ export class DictationPipeline {
 
   private async restartStt(): Promise<void> {
     const decision = this.decision;
+    const files = prefetchModelFiles(this.modelUrls().models, [
+      MODEL_FILES.moonshineEncoder,
+      MODEL_FILES.moonshineDecoder,
+    ]);
     // Same backend as before, without measuring again.
-    await this.startStt(decision?.backend ?? 'auto', decision);
+    await this.startStt(decision?.backend ?? 'auto', decision, undefined, files);
     const capture = this.capture;
     if (!capture) return;
     const from = this.ledger.oldestNeeded() ?? this.vadPosition;
@@ -369,7 +397,7 @@ export class DictationPipeline {
   }
 
   private async restartVad(): Promise<void> {
-    await this.startVad();
+    await this.startVad(undefined, prefetchModelFiles(this.modelUrls().models, [MODEL_FILES.silero]));
     const capture = this.capture;
     if (!capture) return;
     const resume = this.ledger.vadResumePoint(this.vadPosition);

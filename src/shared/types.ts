@@ -129,6 +129,26 @@ export interface ModelUrls {
 /** Compiled WebAssembly modules by file name (structured-cloneable between a page and its workers). */
 export type CompiledRuntimes = Record<string, WebAssembly.Module>;
 
+/** The model files in `ModelUrls.models`. */
+export const MODEL_FILES = {
+  silero: 'silero-vad-v5.onnx',
+  moonshineEncoder: 'moonshine-tiny-encoder.onnx',
+  moonshineDecoder: 'moonshine-tiny-decoder-merged.onnx',
+} as const;
+
+/** Model file bytes by file name, fetched by the page for a worker (transferred, never copied). */
+export type ModelFiles = Record<string, Uint8Array>;
+
+/**
+ * Why a model worker loads. The page's first load (and a Retry, or a backend
+ * switch) warms each model up on quiet noise, so the person's first utterance
+ * is as fast as the rest. A replacement for a worker that failed has owed
+ * audio waiting, whose first decode pays that first-run cost anyway, so it
+ * warms nothing up; and it builds its sessions from the files the page
+ * fetched while it started (a file missing there, it fetches itself).
+ */
+export type LoadMode = { kind: 'first' } | { kind: 'replacement'; files: ModelFiles };
+
 /**
  * VAD worker → main. Segment events go to the STT worker through the main
  * thread, which records them first: one ordered path, so the record of what

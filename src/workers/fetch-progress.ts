@@ -1,5 +1,5 @@
 import { CACHE_HEADER } from '../shared/sw-protocol';
-import type { ProgressCallback } from '../shared/types';
+import type { LoadMode, ModelUrls, ProgressCallback } from '../shared/types';
 
 /**
  * Fetches a file from the app's own origin, reporting bytes as they arrive so
@@ -40,4 +40,16 @@ function grown(bytes: Uint8Array<ArrayBuffer>, used: number, needed: number): Ui
   const larger = new Uint8Array(Math.max(needed, bytes.length * 2));
   larger.set(bytes.subarray(0, used));
   return larger;
+}
+
+/** A model file's bytes: the copy the page handed a replacement worker, else fetched with progress. */
+export function modelBytes(
+  urls: ModelUrls,
+  name: string,
+  label: string,
+  mode: LoadMode,
+  onProgress: ProgressCallback,
+): Promise<Uint8Array> {
+  const handed = mode.kind === 'replacement' ? mode.files[name] : undefined;
+  return handed ? Promise.resolve(handed) : fetchWithProgress(urls.models + name, label, onProgress);
 }

@@ -1,14 +1,18 @@
 import type { InferenceSession } from 'onnxruntime-web';
 import { MoonshineModel } from '../engine/moonshine';
 import { WASM_GRAPH_OPTIMIZATION } from '../engine/onnx';
-import type { BackendDecision, BackendName, BackendSetting, ModelUrls, ProgressCallback } from '../shared/types';
-import { SAMPLE_RATE } from '../shared/types';
-import { fetchWithProgress } from './fetch-progress';
+import type {
+  BackendDecision,
+  BackendName,
+  BackendSetting,
+  LoadMode,
+  ModelUrls,
+  ProgressCallback,
+} from '../shared/types';
+import { MODEL_FILES, SAMPLE_RATE } from '../shared/types';
+import { modelBytes } from './fetch-progress';
 import { createSession, loadOrt, type OrtModule, wasmThreads } from './ort-runtime';
 import { probeWebGpu } from './webgpu-probe';
-
-export const ENCODER_FILE = 'moonshine-tiny-encoder.onnx';
-export const DECODER_FILE = 'moonshine-tiny-decoder-merged.onnx';
 
 export interface LoadedStt {
   model: MoonshineModel;
@@ -37,7 +41,10 @@ function quietNoise(seconds: number): Float32Array {
   return noise;
 }
 
-/** The first call after loading is ~2× slower (measured): pay it before the user speaks. */
+/**
+ * The first call after loading is ~2× slower (measured): pay it before the
+ * user speaks. Only on the page's first load (see `LoadMode`).
+ */
 async function warmUp(model: MoonshineModel): Promise<void> {
   await model.decode(quietNoise(1), { maxTokens: 4 });
 }
@@ -60,12 +67,13 @@ export async function loadStt(
   urls: ModelUrls,
   setting: BackendSetting,
   remembered: BackendDecision | null,
+  mode: LoadMode,
   onProgress: ProgressCallback,
 ): Promise<LoadedStt> {
   // The models download while the GPU is probed and the runtime's code loads.
   const bytes: ModelBytes = {
-    encoder: fetchWithProgress(urls.models + ENCODER_FILE, 'speech encoder', onProgress),
-    decoder: fetchWithProgress(urls.models + DECODER_FILE, 'speech decoder', onProgress),
+    encoder: modelBytes(urls, MODEL_FILES.moonshineEncoder, 'speech encoder', mode, onProgress),
+    decoder: modelBytes(urls, MODEL_FILES.moonshineDecoder, 'speech decoder', mode, onProgress),
   };
   // A failed download rejects in buildModel; until then nobody awaits these.
   for (const download of Object.values(bytes)) download.catch(() => {});
@@ -74,9 +82,9 @@ export async function loadStt(
   // The WebGPU bundle also runs the WASM backend, so one runtime serves whichever backend is chosen.
   const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads, urls.compiledRuntimes);
 
-  const build = async (backend: BackendName, reason: string): Promise<LoadedStt> => {
+  const build = async (backend: BackendName, reason: string, warm = mode.kind === 'first'): Promise<LoadedStt> => {
     const built = await buildModel(ort, bytes, backend);
-    await warmUp(built.model);
+    if (warm) await warmUp(built.model);
     return { ...built, decision: { backend, threads, reason, adapter: gpu?.description } };
   };
   const wasm = (reason: string) => build('wasm', reason);
@@ -95,10 +103,11 @@ export async function loadStt(
       : wasm(`measured earlier: ${describeDecision(remembered)}`);
   }
 
-  // Measure both on the same probe audio and keep the faster.
-  const onGpu = await webgpu('measured');
+  // Measure both on the same probe audio and keep the faster: warmed up, whatever the mode, or the
+  // measurement would time the first-run cost.
+  const onGpu = await build('webgpu', 'measured', true);
   const gpuMs = await probeDecode(onGpu.model);
-  const onCpu = await wasm('measured');
+  const onCpu = await build('wasm', 'measured', true);
   const cpuMs = await probeDecode(onCpu.model);
   const measuredMs = { webgpu: Math.round(gpuMs), wasm: Math.round(cpuMs) };
   const [keep, drop] = gpuMs < cpuMs ? [onGpu, onCpu] : [onCpu, onGpu];

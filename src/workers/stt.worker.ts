@@ -10,6 +10,7 @@ import type {
   AudioSourceHandle,
   BackendDecision,
   BackendSetting,
+  LoadMode,
   ModelUrls,
   ProgressCallback,
   SegmentEvent,
@@ -46,10 +47,11 @@ const api = {
     remembered: BackendDecision | null,
     counters: Int32Array | null,
     onProgress: ProgressCallback,
+    mode: LoadMode,
   ): Promise<BackendDecision> {
     if (counters) stats = new PipelineStats(counters);
     // Called once per worker: a different backend gets a fresh worker (see DictationPipeline.switchBackend).
-    loaded = await loadStt(urls, setting, remembered, onProgress);
+    loaded = await loadStt(urls, setting, remembered, mode, onProgress);
     loaded.model.biasing = biasing.forSamples(Number.POSITIVE_INFINITY);
     stats.set(Stat.Backend, loaded.decision.backend === 'webgpu' ? 2 : 1);
     stats.set(Stat.Threads, loaded.decision.threads);

@@ -7,19 +7,20 @@ import { SileroVad, VAD_FRAME_SAMPLES } from '../engine/silero';
 import { frameRms, VadStream } from '../engine/vad-stream';
 import { periodicYield } from '../engine/yield';
 import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
-import type {
-  AudioSourceHandle,
-  DetectedSegmentEvent,
-  ModelUrls,
-  ProgressCallback,
-  VadStatusEvent,
+import {
+  type AudioSourceHandle,
+  type DetectedSegmentEvent,
+  type LoadMode,
+  MODEL_FILES,
+  type ModelUrls,
+  type ProgressCallback,
+  type VadStatusEvent,
 } from '../shared/types';
-import { fetchWithProgress } from './fetch-progress';
+import { modelBytes } from './fetch-progress';
 import { holdLifeLock } from './life-lock';
 import { compiledRuntimes, createSession, loadOrt } from './ort-runtime';
 import { surfaceUnhandledRejections } from './surface-errors';
 
-export const VAD_FILE = 'silero-vad-v5.onnx';
 /** How often the shared ring is polled; a 512-sample frame is 32 ms. */
 const POLL_MS = 16;
 
@@ -37,14 +38,20 @@ let session: {
 } | null = null;
 
 const api = {
-  async load(urls: ModelUrls, counters: Int32Array | null, onProgress: ProgressCallback): Promise<void> {
+  async load(
+    urls: ModelUrls,
+    counters: Int32Array | null,
+    onProgress: ProgressCallback,
+    mode: LoadMode,
+  ): Promise<void> {
     if (counters) stats = new PipelineStats(counters);
     if (vad) return;
-    const bytes = await fetchWithProgress(urls.models + VAD_FILE, 'voice detector', onProgress);
+    const bytes = await modelBytes(urls, MODEL_FILES.silero, 'voice detector', mode, onProgress);
     // One thread: a frame takes ~0.3 ms, and the STT worker needs the cores.
     const ort = await loadOrt('wasm', urls.ort, 1, urls.compiledRuntimes);
     vad = new SileroVad(ort.Tensor, await createSession(ort, bytes, 'wasm', WASM_GRAPH_OPTIMIZATION.silero));
-    await vad.probability(new Float32Array(512));
+    // The first frame's first-run cost, paid before the person speaks; a replacement's backlog pays it anyway.
+    if (mode.kind === 'first') await vad.probability(new Float32Array(512));
     vad.reset();
   },
 

@@ -1,0 +1,95 @@
+/**
+ * The speech worker's loader with the real models in Node (onnxruntime-web,
+ * WASM). The page's first load fetches both Moonshine files and warms the
+ * model up on quiet noise before anyone speaks. A replacement for a worker
+ * that failed builds its sessions from the files the page handed it, fetches
+ * nothing, and runs no decode before its owed audio: the warm-up is pure delay
+ * there. Both transcribe the same speech the same.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MoonshineModel } from '../../src/engine/moonshine';
+import { detokenize } from '../../src/engine/tokenizer';
+import { type LoadMode, MODEL_FILES, type ModelUrls } from '../../src/shared/types';
+import { loadStt } from '../../src/workers/stt-loader';
+import { readSpeech16k } from './vocabulary-sets';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const MODELS_DIR = join(ROOT, 'public/models');
+const URLS: ModelUrls = {
+  models: 'https://utter.test/models/',
+  ort: pathToFileURL(join(ROOT, 'node_modules/onnxruntime-web/dist/')).href,
+  compiledRuntimes: {},
+};
+
+let fetched: string[] = [];
+
+beforeEach(() => {
+  fetched = [];
+  // Node has no `self`; a worker that is not cross-origin isolated runs ort on one thread.
+  vi.stubGlobal('self', { crossOriginIsolated: false });
+  vi.stubGlobal('fetch', async (url: string) => {
+    fetched.push(url);
+    const name = url.slice(URLS.models.length);
+    return new Response(readFileSync(join(MODELS_DIR, name)));
+  });
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+const modelFile = (name: string) => new Uint8Array(readFileSync(join(MODELS_DIR, name)));
+
+async function load(mode: LoadMode) {
+  const decode = vi.spyOn(MoonshineModel.prototype, 'decode');
+  const loaded = await loadStt(URLS, 'wasm', null, mode, () => {});
+  const decodesWhileLoading = decode.mock.calls.length;
+  decode.mockRestore();
+  return { loaded, decodesWhileLoading };
+}
+
+describe('loadStt', () => {
+  it('first load: fetches both files and warms up once', async () => {
+    const { loaded, decodesWhileLoading } = await load({ kind: 'first' });
+    expect(fetched.map((url) => url.slice(URLS.models.length)).sort()).toEqual(
+      [MODEL_FILES.moonshineDecoder, MODEL_FILES.moonshineEncoder].sort(),
+    );
+    expect(decodesWhileLoading).toBe(1);
+    expect(loaded.decision.backend).toBe('wasm');
+    for (const session of loaded.sessions) await session.release();
+  }, 60_000);
+
+  it('replacement: builds from the files handed over, fetches nothing, decodes nothing, transcribes the same', async () => {
+    const first = await load({ kind: 'first' });
+    fetched = [];
+    const files = {
+      [MODEL_FILES.moonshineEncoder]: modelFile(MODEL_FILES.moonshineEncoder),
+      [MODEL_FILES.moonshineDecoder]: modelFile(MODEL_FILES.moonshineDecoder),
+    };
+    const replacement = await load({ kind: 'replacement', files });
+    expect(fetched).toEqual([]);
+    expect(replacement.decodesWhileLoading).toBe(0);
+
+    const wav = join(ROOT, 'tests/fixtures/generated/dictation.wav');
+    // The first sentence: 'Please send the quarterly report to the finance team by Friday.'
+    const speech = readSpeech16k(mkdtempSync(join(tmpdir(), 'utter-stt-loader-')), wav).slice(0, 16000 * 4);
+    const text = async (model: MoonshineModel) => detokenize((await model.decode(speech)).tokens);
+    const heard = await text(replacement.loaded.model);
+    expect(heard).toMatch(/quarterly report/i);
+    expect(heard).toBe(await text(first.loaded.model));
+    for (const session of [...first.loaded.sessions, ...replacement.loaded.sessions]) await session.release();
+  }, 120_000);
+
+  it('replacement missing a file fetches just that one', async () => {
+    const files = { [MODEL_FILES.moonshineEncoder]: modelFile(MODEL_FILES.moonshineEncoder) };
+    const { loaded, decodesWhileLoading } = await load({ kind: 'replacement', files });
+    expect(fetched.map((url) => url.slice(URLS.models.length))).toEqual([MODEL_FILES.moonshineDecoder]);
+    expect(decodesWhileLoading).toBe(0);
+    for (const session of loaded.sessions) await session.release();
+  }, 60_000);
+});
