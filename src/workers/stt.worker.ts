@@ -93,8 +93,12 @@ const api = {
         ),
     });
     for (const event of replay) scheduler.segment(event);
-    scheduler.start();
     session = { source, scheduler };
+    // Answer, then transcribe: a replay's first decode would otherwise begin inside this call (its
+    // encoder step runs synchronously) and hold the answer back until that step was done (150–310 ms).
+    setTimeout(() => {
+      if (session?.scheduler === scheduler) scheduler.start();
+    });
   },
 
   /** A segment event, passed on by the main thread. */
