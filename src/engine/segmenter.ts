@@ -92,10 +92,6 @@ export class Segmenter {
   }
 
   /** The id of the segment in progress, or 0. */
-  get currentId(): number {
-    return this.state === 'speaking' ? this.id : 0;
-  }
-
   /**
    * While speaking and silent for at least the post-pad: where the segment
    * will end if the silence lasts through the hangover (the same value the
