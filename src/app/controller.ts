@@ -82,10 +82,8 @@ export class DictationController {
         onSegmentEnded: () => (state.transcribing.value = true),
         onWorkerError: (worker, message) => this.onWorkerError(worker, message),
         onWorkerRestart: (worker, reason, restarts) => this.onWorkerRestart(worker, reason, restarts),
-        onWorkerRecovered: (worker, ms) => {
+        onWorkerRecovered: (_worker, ms) => {
           state.lastRecoveryMs.value = ms;
-          // A new speech worker knows no terms yet.
-          if (worker === 'stt') this.sendVocabulary(true);
         },
         onWorkerGaveUp: (worker, reason) => this.onWorkerGaveUp(worker, reason),
         onCaptureFailed: (message) => this.onCaptureFailed(message),
@@ -115,7 +113,6 @@ export class DictationController {
     });
     try {
       const decision = await pipeline.load(state.backendSetting.value, this.remembered, (p) => this.onProgress(p));
-      this.sendVocabulary(true);
       state.backendDecision.value = decision;
       if (decision.measuredMs) void writePref('backendDecision', decision).catch(() => {});
       state.phase.value = 'ready';
@@ -280,19 +277,17 @@ export class DictationController {
   }
 
   /**
-   * Gives the speech worker the Vocabulary setting's terms, which its decoder
-   * leans towards, and whether voice commands are on (short segments lean
-   * towards them): when either changes (read here, so the effect that calls
-   * this re-runs then) and, with `fresh`, to a worker that has just loaded.
+   * Gives the pipeline the Vocabulary setting's terms and whether voice
+   * commands are on, when either changes (read here, so the effect that calls
+   * this re-runs then); the pipeline hands them to every speech worker.
    */
-  private sendVocabulary(fresh = false): void {
+  private sendVocabulary(): void {
     const terms = vocabulary.value.terms;
     const commands = voiceCommands.value;
-    const pipeline = this.pipeline;
     const key = `${commands}\n${terms.join('\n')}`;
-    if (!pipeline?.stt.running || (!fresh && key === this.sentTerms)) return;
+    if (!this.pipeline || key === this.sentTerms) return;
     this.sentTerms = key;
-    void pipeline.stt.call((r) => r.setVocabulary([...terms], commands)).catch(() => {});
+    void this.pipeline.setVocabulary(terms, commands);
   }
 
   /** "scratch that": removes the last dictated phrase, only while the caret is still right after it. */
@@ -365,7 +360,6 @@ export class DictationController {
     state.loadProgress.value = {};
     try {
       state.backendDecision.value = await pipeline.switchBackend(setting, (p) => this.onProgress(p));
-      this.sendVocabulary(true);
       state.phase.value = 'ready';
     } catch (error) {
       this.fail(`The speech model could not be loaded on ${setting}: ${describeError(error)}`);

@@ -16,6 +16,7 @@ import type {
   SegmentEvent,
   TranscriptionResult,
   VadStatusEvent,
+  VocabularyTerms,
   WorkerId,
 } from '../shared/types';
 import { MODEL_FILES, SAMPLE_RATE } from '../shared/types';
@@ -118,6 +119,7 @@ export class DictationPipeline {
   private readonly recovering = new Map<WorkerId, Promise<void>>();
   private readonly policies: Record<WorkerId, RestartPolicy> = { vad: new RestartPolicy(), stt: new RestartPolicy() };
   private gaveUp = false;
+  private vocabulary: { terms: VocabularyTerms; commands: boolean } = { terms: [], commands: true };
   /** onnxruntime's WebAssembly, compiled by the first workers and instantiated by every replacement. */
   private compiledRuntimes: CompiledRuntimes = {};
   /** Settles once the page's own compile of the runtime is done (or failed), see `compileRuntime`. */
@@ -210,6 +212,8 @@ export class DictationPipeline {
   ): Promise<BackendDecision> {
     this.stt.spawn();
     this.stt.watch((r) => r.ping(), undefined, LOADING_HANG_MS);
+    // Before anything is decoded: a replacement's replay is the person's words too.
+    void this.sendVocabulary();
     await this.runtimeCompiled;
     const mode = await loadMode(replacing);
     const decision = await this.stt.call((r) =>
@@ -226,6 +230,22 @@ export class DictationPipeline {
     this.stt.watch((r) => r.ping());
     void this.keepCompiledRuntimes(() => this.stt.call((r) => r.compiledRuntimes()));
     return decision;
+  }
+
+  /**
+   * The Vocabulary setting's terms, which the decoder leans towards, and
+   * whether voice commands are on (short segments lean towards them). Kept
+   * here so that every speech worker, a replacement included, has them before
+   * it decodes anything.
+   */
+  setVocabulary(terms: VocabularyTerms, commands: boolean): Promise<void> {
+    this.vocabulary = { terms: [...terms], commands };
+    return this.sendVocabulary();
+  }
+
+  private sendVocabulary(): Promise<void> {
+    const { terms, commands } = this.vocabulary;
+    return this.stt.call((r) => r.setVocabulary(terms, commands)).catch(() => {});
   }
 
   private modelUrls(): ModelUrls {
