@@ -71,12 +71,14 @@ const api = {
   ): void {
     if (!loaded) throw new Error('Speech model is not loaded yet');
     api.stop();
+    const { warmedUp } = loaded;
     const source = openAudioSource(handle, (gap) => stats.add(Stat.DroppedSamples, gap));
     const transcriber = new RingTranscriber(source.ring, loaded.model, stats, () => biasing);
     const scheduler = new TranscriptionScheduler({
       now: () => performance.now(),
       writePosition: () => source.ring.writePosition(),
       transcribe: async (request: TranscribeRequest) => {
+        await warmedUp;
         if (request.kind === 'final') await waitForAudio(source, request.endSample);
         return transcriber.transcribe(request);
       },
@@ -124,6 +126,7 @@ const api = {
   ): Promise<void> {
     if (!loaded) throw new Error('Speech model is not loaded yet');
     if (session) throw new Error('Busy dictating');
+    await loaded.warmedUp;
     if (options.first) {
       // Only a new file clears a cancellation: one sent before a later chunk arrives still counts.
       clipCancelled = false;
@@ -199,6 +202,7 @@ const benchApi = {
   async transcribeClip(samples: Float32Array): Promise<{ text: string; inferenceMs: number }> {
     if (!loaded) throw new Error('Speech model is not loaded yet');
     if (session) throw new Error('Busy dictating');
+    await loaded.warmedUp;
     const t0 = performance.now();
     const result = await loaded.model.decode(samples);
     return { text: detokenize(result.tokens), inferenceMs: performance.now() - t0 };

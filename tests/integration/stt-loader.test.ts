@@ -49,17 +49,31 @@ async function load(mode: LoadMode) {
   const decode = vi.spyOn(MoonshineModel.prototype, 'decode');
   const loaded = await loadStt(URLS, 'wasm', null, mode, () => {});
   const decodesWhileLoading = decode.mock.calls.length;
+  await loaded.warmedUp;
   decode.mockRestore();
   return { loaded, decodesWhileLoading };
 }
 
 describe('loadStt', () => {
-  it('first load: fetches both files and warms up once', async () => {
-    const { loaded, decodesWhileLoading } = await load({ kind: 'first' });
+  it('first load: fetches both files and warms up once, without making the load wait for it', async () => {
+    // The warm-up decode is held until released: a load that waited for it would never finish.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const decode = vi.spyOn(MoonshineModel.prototype, 'decode').mockImplementationOnce(async () => {
+      await held;
+      return { tokens: [], finished: true, aborted: false, encoderMs: 0, decoderMs: 0, draftSteps: 0 };
+    });
+    const loaded = await loadStt(URLS, 'wasm', null, { kind: 'first' }, () => {});
     expect(fetched.map((url) => url.slice(URLS.models.length)).sort()).toEqual(
       [MODEL_FILES.moonshineDecoder, MODEL_FILES.moonshineEncoder].sort(),
     );
-    expect(decodesWhileLoading).toBe(1);
+    expect(decode).toHaveBeenCalledTimes(1);
+    let warmed = false;
+    void loaded.warmedUp.then(() => (warmed = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(warmed).toBe(false);
+    release();
+    await loaded.warmedUp;
     expect(loaded.decision.backend).toBe('wasm');
     for (const session of loaded.sessions) await session.release();
   }, 60_000);
