@@ -92,8 +92,10 @@ export async function loadStt(
   const build = async (backend: BackendName, reason: string, measuring = false): Promise<LoadedStt> => {
     const built = await buildModel(ort, bytes, backend);
     let warmedUp = Promise.resolve();
-    // A measurement must not time the first-run cost.
-    if (measuring) await warmUp(built.model);
+    // A measurement must not time the first-run cost. On WebGPU the first run also compiles the
+    // shaders, seconds on a slow adapter (measured on SwiftShader): a Stop soon after Start would run
+    // out of time for the final, so there the model is ready only once it is warm.
+    if (measuring || (mode.kind === 'first' && backend === 'webgpu')) await warmUp(built.model);
     // A failed warm-up only costs time: the first real decode reports whatever is wrong.
     else if (mode.kind === 'first') warmedUp = warmUp(built.model).catch(() => {});
     return { ...built, warmedUp, decision: { backend, threads, reason, adapter: gpu?.description } };
