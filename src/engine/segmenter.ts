@@ -91,7 +91,6 @@ export class Segmenter {
     return this.state === 'speaking';
   }
 
-  /** The id of the segment in progress, or 0. */
   /**
    * While speaking and silent for at least the post-pad: where the segment
    * will end if the silence lasts through the hangover (the same value the

@@ -10,8 +10,9 @@ import { detokenize } from './tokenizer';
 /**
  * Reads a request's range out of the ring and runs Moonshine on it. Each
  * decode of a segment is drafted from the one before (a partial's tokens for
- * the next partial and for the final), which leaves the tokens unchanged and
- * makes most of the decoder's steps one batched run (see MoonshineModel).
+ * the next partial and for the final), which makes most of the decoder's
+ * steps one batched run at the same accuracy; a near tie can come out
+ * differently than without the draft (see MoonshineModel).
  */
 export class RingTranscriber {
   private previous: { segmentId: number; tokens: number[] } | null = null;
