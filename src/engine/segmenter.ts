@@ -39,7 +39,10 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   // 10 frames: long enough to bridge the gaps between words, short enough
   // that a final can arrive ~0.5 s after the speaker stops.
   hangoverMs: 320,
-  preRollMs: 256,
+  // More than soft onsets need: the decode is cut 240 ms before the first loud
+  // sample (speech-anchor.ts), and the detector's onset comes up to ~150 ms
+  // after that sample, so the pre-roll must reach back past it.
+  preRollMs: 400,
   postPadMs: 128,
   // Moonshine is trained on utterances up to ~30 s and its decode time grows
   // with length; 20 s keeps finals quick without cutting normal sentences.

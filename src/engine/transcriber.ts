@@ -4,6 +4,7 @@ import { SAMPLE_RATE } from '../shared/types';
 import { guardFinal } from './final-guard';
 import type { MoonshineModel } from './moonshine';
 import type { DecodeBiasing } from './short-segment';
+import { anchorToSpeech } from './speech-anchor';
 import type { TranscribeOutcome, TranscribeRequest } from './stt-scheduler';
 import { detokenize } from './tokenizer';
 
@@ -31,8 +32,11 @@ export class RingTranscriber {
     const { copied, lost } = this.ring.read(request.startSample, audio);
     if (lost > 0 && request.kind === 'final') this.stats.add(Stat.DroppedSamples, lost);
     this.stats.set(Stat.SttLagSamples, this.ring.writePosition() - request.endSample);
-    // Overwritten audio is zero-filled at the front: decode only what is real.
-    const usable = audio.subarray(lost, copied);
+    // Overwritten audio is zero-filled at the front: decode only what is real, and of that the
+    // span anchored to the speech, so the frames' placement does not change the words (speech-anchor.ts).
+    const real = audio.subarray(lost, copied);
+    const anchored = anchorToSpeech(real);
+    const usable = real.subarray(anchored.start, anchored.end);
     if (usable.length < 1600) return { text: '', inferenceMs: 0, lostSamples: lost, aborted: false };
 
     const t0 = performance.now();

@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
 import { DecodeBiasing } from '../engine/short-segment';
+import { anchorToSpeech } from '../engine/speech-anchor';
 import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
 import { biasTokenizer, detokenize } from '../engine/tokenizer';
 import { RingTranscriber } from '../engine/transcriber';
@@ -143,7 +144,10 @@ const api = {
       if (segment.startSample < held.start || segment.endSample > end) {
         throw new Error(`Segment ${segment.id} lies outside the audio held (${held.start}–${end})`);
       }
-      const range = audio.slice(segment.startSample - held.start, segment.endSample - held.start);
+      const whole = audio.subarray(segment.startSample - held.start, segment.endSample - held.start);
+      // Cut as dictation cuts it (see RingTranscriber), so a file reads as it would be dictated.
+      const cut = anchorToSpeech(whole);
+      const range = whole.slice(cut.start, cut.end);
       const result = await loaded.model.decode(range, {
         shouldContinue: () => !clipCancelled,
         biasing: biasing.forSamples(range.length),

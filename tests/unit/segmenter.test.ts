@@ -8,9 +8,9 @@ import {
 import type { DetectedSegmentEvent as SegmentEvent } from '../../src/shared/types';
 
 // 512-sample frames at 16 kHz: 32 ms each. With the defaults that makes
-// preRoll 8 frames, postPad 4, hangover 10, minSpeech 5 and maxSegment 625.
+// preRoll 12.5 frames (400 ms), postPad 4, hangover 10, minSpeech 5 and maxSegment 625.
 const FRAME = 512;
-const PRE_ROLL = 8 * FRAME;
+const PRE_ROLL = 6400;
 const POST_PAD = 4 * FRAME;
 const HANGOVER_FRAMES = 10;
 const MIN_SPEECH_FRAMES = 5;
@@ -200,8 +200,9 @@ describe('Segmenter: flush', () => {
 });
 
 describe('Segmenter: forced split of long speech', () => {
-  // Defaults: the limit is 625 frames. Speech from frame 8 puts the segment
-  // start (with pre-roll) at frame 0, so the limit is hit on frame 624. The
+  // Defaults: the limit is 625 frames. Speech from frame 8 with an 8-frame
+  // (256 ms) pre-roll puts the segment start at frame 0, so the limit is hit on
+  // frame 624 (with the default pre-roll, on frame 620). The
   // search window is the last 5 s (frames ≥ 469), minus 1 s at either end.
   const LIMIT_FRAME = 624;
 
@@ -210,7 +211,7 @@ describe('Segmenter: forced split of long speech', () => {
     probs[500] = 0.2; // the dip: one frame, far shorter than the hangover
     probs[400] = 0.0; // quieter, but before the search window
     probs[520] = 0.3; // a dip in the window, but not the quietest
-    const events = drive(new Segmenter(), probs);
+    const events = drive(new Segmenter({ preRollMs: 256 }), probs);
 
     expect(events.map((e) => `${e.type}${e.id}`)).toEqual(['start1', 'end1', 'start2']);
     const [, end, start] = events;

@@ -1,0 +1,109 @@
+/**
+ * Measures what cutting each decode at a fixed distance from the speech
+ * (src/engine/speech-anchor.ts) does to accuracy, against decoding the
+ * segment as the voice detector cut it (256 ms pre-roll, as before). Each
+ * clip is played behind 1 s of silence, shifted by four microphone start
+ * offsets, through Silero and the app's Segmenter; every segment is decoded
+ * both ways. Development audio: the espeak-ng dev prose in four voices, and
+ * pocketsphinx's LibriVox recordings (whole files, with their own noise).
+ * Needs espeak-ng, sox, pocketsphinx-testdata and the models (`npm install`).
+ *
+ *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-anchoring.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { Segmenter } from '../src/engine/segmenter';
+import { DecodeBiasing } from '../src/engine/short-segment';
+import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
+import { anchorToSpeech } from '../src/engine/speech-anchor';
+import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
+import { frameRms } from '../src/engine/vad-stream';
+import { wordErrorRate } from '../src/engine/wer';
+import {
+  HUMAN_PROSE,
+  HUMAN_PROSE_DIR,
+  loadMoonshine,
+  PROSE,
+  readWav16k,
+  SPEED,
+  VOICES,
+} from '../tests/integration/vocabulary-sets';
+
+const OFFSETS = [0, 131, 263, 397];
+const SECOND = 16000;
+
+const dir = mkdtempSync(join(tmpdir(), 'utter-anchoring-'));
+ort.env.logLevel = 'error';
+const model = await loadMoonshine();
+const vad = new SileroVad(ort.Tensor, await ort.InferenceSession.create('public/models/silero-vad-v5.onnx'));
+const biasing = DecodeBiasing.build([], true, biasTokenizer);
+
+function espeak(text: string, voice: string): Float32Array {
+  const wav = join(dir, 'speech.wav');
+  execFileSync('espeak-ng', ['-v', voice, '-s', String(SPEED.dev), '-w', wav, text]);
+  return readWav16k(dir, wav);
+}
+
+const clips = [
+  ...HUMAN_PROSE.map(({ file, text }) => ({ text, audio: readWav16k(dir, join(HUMAN_PROSE_DIR, file)) })),
+  ...PROSE.dev.flatMap((text) => VOICES.map((voice) => ({ text, audio: espeak(text, voice) }))),
+];
+
+async function segments(audio: Float32Array, preRollMs: number) {
+  vad.reset();
+  const segmenter = new Segmenter({ preRollMs });
+  const ends: { startSample: number; endSample: number }[] = [];
+  for (let at = 0; at + VAD_FRAME_SAMPLES <= audio.length; at += VAD_FRAME_SAMPLES) {
+    const frame = audio.slice(at, at + VAD_FRAME_SAMPLES);
+    for (const e of segmenter.push(at, await vad.probability(frame), frameRms(frame)))
+      if (e.type === 'end') ends.push(e);
+  }
+  for (const e of segmenter.flush()) if (e.type === 'end') ends.push(e);
+  return ends;
+}
+
+async function transcribe(audio: Float32Array, preRollMs: number, anchored: boolean): Promise<string> {
+  const texts: string[] = [];
+  for (const { startSample, endSample } of await segments(audio, preRollMs)) {
+    let range = audio.subarray(startSample, endSample);
+    if (anchored) {
+      const cut = anchorToSpeech(range);
+      range = range.subarray(cut.start, cut.end);
+    }
+    texts.push(detokenize((await model.decode(range, { biasing: biasing.forSamples(range.length) })).tokens));
+  }
+  return texts.join(' ');
+}
+
+const errors = { before: 0, anchored: 0 };
+let words = 0;
+const edits = (reference: string, hypothesis: string) => {
+  const r = wordErrorRate(reference, hypothesis);
+  return r.substitutions + r.deletions + r.insertions;
+};
+for (const { text, audio } of clips) {
+  for (const offset of OFFSETS) {
+    const played = new Float32Array(offset + SECOND + audio.length + SECOND);
+    played.set(audio, offset + SECOND);
+    const before = await transcribe(played, 256, false);
+    const anchored = await transcribe(played, 400, true);
+    words += wordErrorRate(text, '').refWords;
+    errors.before += edits(text, before);
+    errors.anchored += edits(text, anchored);
+    if (before !== anchored) console.log(`  before:   ${before}\n  anchored: ${anchored}`);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+const wer = (e: number) => `${((100 * e) / words).toFixed(2)}%`;
+console.log(
+  JSON.stringify({
+    clips: clips.length,
+    offsets: OFFSETS.length,
+    words,
+    werBefore: wer(errors.before),
+    werAnchored: wer(errors.anchored),
+  }),
+);
