@@ -53,6 +53,22 @@ DICTATION=(
   "Thank you for your patience while we finish the final changes."
 )
 
+# Same order as tests/fixtures/transcripts.json["steady-44k.wav"]: sentences
+# that Moonshine tiny reads word for word the same wherever the microphone's
+# start puts the voice detector's frames, for the fault tests, which compare
+# a dictation with a fault against one without. Most espeak-ng sentences are
+# not like that: over 16 start offsets, 34 of 41 candidates came out two to
+# twelve ways. These four came out one way at 40 (two are dictation.wav's),
+# and with the decode anchored to the speech (src/engine/speech-anchor.ts)
+# the file reads every word the same at 48; scripts/check-steady-fixture.ts
+# checks that through the app's own chain.
+STEADY=(
+  "The doctor told him to drink more water and get some rest."
+  "I will be working from home on Monday morning."
+  "He forgot his umbrella and came home completely wet."
+  "Thank you for your patience while we finish the final changes."
+)
+
 # Same order as tests/fixtures/transcripts.json["long.wav"]. No commas, so
 # espeak-ng adds no clause pauses inside a sentence.
 LONG=(
@@ -151,6 +167,24 @@ fi
 if needs dictation-44k.wav; then
   "${SOX[@]}" "$OUT/dictation.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/d44.wav" rate -v
   finish "$TMP/d44.wav" dictation-44k.wav
+fi
+
+# --- steady-44k.wav: dictation.wav's layout, with sentences that read steadily --
+if needs steady-44k.wav; then
+  parts=()
+  i=0
+  for s in "${STEADY[@]}"; do
+    speak "$s" "$TMP/st$i.wav"
+    parts+=("$TMP/st$i.wav")
+    i=$((i + 1))
+  done
+  silence 0.9 "$TMP/st-gap.wav"
+  silence 1.0 "$TMP/st-lead.wav"
+  silence 1.5 "$TMP/st-trail.wav"
+  join_with_gap "$TMP/st-gap.wav" "$TMP/st-body.wav" "${parts[@]}"
+  "${SOX[@]}" "$TMP/st-lead.wav" "$TMP/st-body.wav" "$TMP/st-trail.wav" -r 44100 -c 1 -b 16 -e signed-integer \
+    "$TMP/st44.wav" rate -v
+  finish "$TMP/st44.wav" steady-44k.wav
 fi
 
 # --- human.wav -----------------------------------------------------------------

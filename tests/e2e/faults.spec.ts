@@ -12,21 +12,28 @@ import { diagnostic, launch, openReady, type TestBrowser, TRANSCRIPTS, transcrip
  * RECOGNITION_SPREAD of the fault-free run's, with no more words in all than
  * the fault-free run plus one (so nothing arrived twice).
  *
- * Why not within one word: the fault-free run is another browser run, whose
+ * Why a spread at all: the fault-free run is another browser run, whose
  * microphone starts at another point of the file, so the VAD's 512-sample
- * frames and hence segment boundaries fall elsewhere; a replaced VAD finds
- * the open segment again from a fresh model state, with boundaries of its
- * own. Moonshine tiny is that sensitive to boundaries (moving an end by 64 ms
- * can flip its output, see src/engine/final-guard.ts): measured in CI,
- * sentences arrived whole but read "they marched more comfortable" for "they
- * are much more comfortable", or "die meal, brethren coffee" for "buy milk,
- * bread and coffee" — two reference words each. A lost sentence costs 9–14.
+ * frames and hence segment boundaries fall elsewhere, and a replaced VAD
+ * finds the open segment again with boundaries of its own. Moonshine tiny is
+ * that sensitive to boundaries. Two things keep it small:
+ *  - decodes are cut at a fixed distance from the speech, not at the frames
+ *    (src/engine/speech-anchor.ts);
+ *  - the recording is steady-44k.wav, not dictation-44k.wav: its sentences
+ *    read every word the same at each of 48 microphone start offsets played
+ *    through the app's chain in Node (scripts/check-steady-fixture.ts), where
+ *    dictation.wav's "buy" still comes out "my", "die" or "thy". Before the
+ *    anchoring, two such runs of dictation.wav differed by up to five
+ *    reference words, and CI failed on three (51 against 54).
+ * What the sweep does not play is the browser's own timing: partials and the
+ * drafts they give the final, and where a fault cuts in.
  */
 const RECOGNITION_SPREAD = 2;
 
-/** dictation-44k.wav is 23.4 s: a second more lets the fake device play out. */
-const DICTATION_SECONDS = 24.5;
-const REFERENCE = TRANSCRIPTS['dictation.wav'] ?? '';
+const RECORDING = 'steady-44k.wav';
+/** steady-44k.wav is 18.2 s: a second more lets the fake device play out. */
+const DICTATION_SECONDS = 19.3;
+const REFERENCE = TRANSCRIPTS[RECORDING] ?? '';
 
 type Path = 'isolated' | 'plain';
 const PATHS: Path[] = ['isolated', 'plain'];
@@ -90,7 +97,7 @@ async function instrument(page: Page): Promise<void> {
 }
 
 async function open(path: Path): Promise<TestBrowser> {
-  const browser = await launch({ wav: 'dictation-44k.wav', blockServiceWorkers: path === 'plain' });
+  const browser = await launch({ wav: RECORDING, blockServiceWorkers: path === 'plain' });
   await instrument(browser.page);
   await openReady(browser.page, path === 'isolated' ? SERVERS.isolated : SERVERS.plain);
   expect(await browser.page.evaluate(() => crossOriginIsolated)).toBe(path === 'isolated');
@@ -158,6 +165,7 @@ async function expectNoWordsLost(path: Path, transcript: string): Promise<void> 
     );
     rest = rest.slice(at);
   }
+  console.log(`reference words in order: ${got} with the fault, ${expected} without`);
   expect(got, detail).toBeGreaterThanOrEqual(expected - RECOGNITION_SPREAD);
   expect(normalizeForWer(transcript).length, `a sentence arrived twice?\n${detail}`).toBeLessThanOrEqual(
     normalizeForWer(clean).length + 1,
@@ -393,7 +401,7 @@ test('Stop is bounded: finals that can never come become a gap, and the words be
     await page.getByRole('button', { name: 'Start dictation' }).click();
     await expect(page.getByLabel('Live text')).not.toBeEmpty({ timeout: 10_000 });
     // The first sentence is committed; from then on no segment end reaches the speech worker.
-    await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toMatch(/friday/i);
+    await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toMatch(/rest/i);
     await page.evaluate(() => {
       (window as unknown as { __faults: { swallowEnds: boolean } }).__faults.swallowEnds = true;
     });
@@ -405,7 +413,7 @@ test('Stop is bounded: finals that can never come become a gap, and the words be
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 45_000 });
     const transcript = await transcriptText(page);
     console.log(`Stop finished after ${Date.now() - stoppedAt} ms: ${transcript}`);
-    expect(normalizeForWer(transcript).slice(0, 4)).toEqual(['please', 'send', 'the', 'quarterly']);
+    expect(normalizeForWer(transcript).slice(0, 4)).toEqual(['the', 'doctor', 'told', 'him']);
     expect(transcript).toContain('[\u2026]');
     expect(await restarts(page), 'a worker that answers is not replaced').toBe(0);
   } finally {
