@@ -25,6 +25,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_SEGMENTER_OPTIONS } from '../src/engine/segmenter';
 import { wordErrorRate } from '../src/engine/wer';
 import { mean, PER_MS, percentile, type Region, readWav16k, round, SAMPLE_RATE, speechRegions } from './bench/audio';
 import {
@@ -431,7 +432,7 @@ async function main(): Promise<void> {
         alignment: {
           preRoll: {
             ...compact(head),
-            note: 'headline: segment start + 256 ms pre-roll taken as the true start (understates latency by the Silero onset lag)',
+            note: `headline: segment start + ${DEFAULT_SEGMENTER_OPTIONS.preRollMs} ms pre-roll taken as the true start (understates latency by the Silero onset lag)`,
           },
           vadReplay: latency.vadReplay
             ? {

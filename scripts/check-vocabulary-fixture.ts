@@ -5,12 +5,12 @@
  *
  * In Chromium the fake microphone starts playing a little before capture
  * does, by a varying amount, and the voice detector's onset (and so the
- * segment's start, 256 ms of pre-roll before it) follows. This plays the
+ * segment's start, a pre-roll before it) follows. This plays the
  * fixture through the app's own chain (44.1 kHz → StreamingResampler → ring →
  * Silero VadStream → TranscriptionScheduler → RingTranscriber → Moonshine with
  * the TermBiasing the speech worker builds) at real time, with the first
  * 0–200 ms of the file lost in 10 ms steps. It also decodes the speech cut
- * directly with pre-rolls from 56 to 456 ms (the segmenter's 256 ± 200).
+ * directly with pre-rolls from 56 to 456 ms (the segmenter's pre-roll was 256 ms).
  * Exits non-zero on any miss.
  *
  *   flock /tmp/utter-heavy.lock npx tsx scripts/check-vocabulary-fixture.ts [SPEEDUP]

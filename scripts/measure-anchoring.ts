@@ -8,7 +8,7 @@
  * pocketsphinx's LibriVox recordings (whole files, with their own noise).
  * Needs espeak-ng, sox, pocketsphinx-testdata and the models (`npm install`).
  *
- *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-anchoring.ts
+ *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-anchoring.ts [human]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,9 +47,11 @@ function espeak(text: string, voice: string): Float32Array {
   return readWav16k(dir, wav);
 }
 
+/** `human` measures the recordings only. */
+const humanOnly = process.argv[2] === 'human';
 const clips = [
   ...HUMAN_PROSE.map(({ file, text }) => ({ text, audio: readWav16k(dir, join(HUMAN_PROSE_DIR, file)) })),
-  ...PROSE.dev.flatMap((text) => VOICES.map((voice) => ({ text, audio: espeak(text, voice) }))),
+  ...(humanOnly ? [] : PROSE.dev.flatMap((text) => VOICES.map((voice) => ({ text, audio: espeak(text, voice) })))),
 ];
 
 async function segments(audio: Float32Array, preRollMs: number) {

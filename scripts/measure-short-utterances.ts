@@ -2,8 +2,8 @@
  * Measures how Moonshine tiny hears a command said on its own, depending on
  * how the short segment is padded or biased before decoding (the choice, and
  * the figures, are in src/engine/short-segment.ts). Development audio only: espeak-ng voices and
- * speeds that the tests do not use, cut as the segmenter cuts a segment
- * (256 ms before the speech, 128 ms after), then padded to a total length
+ * speeds that the tests do not use, cut as the segmenter cut a segment when
+ * this was measured (256 ms before the speech, 128 ms after), then padded to a total length
  * with silence that is digital zeros or a low noise floor, after the speech
  * or split around it; then, unpadded, with the command phrases as a decoder
  * bias list at several bonuses, and the same bias on short prose said alone

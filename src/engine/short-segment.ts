@@ -21,7 +21,7 @@ import { COMMAND_PHRASES } from './commands';
  * Pure; no DOM.
  */
 
-/** Commands said alone measured 0.6–1.9 s as the segmenter cuts them (256 ms before, 128 ms after). */
+/** Commands said alone measured 0.6–1.9 s as the segmenter cut them then (256 ms before, 128 ms after; 16 ms more now). */
 export const SHORT_SEGMENT_SAMPLES = 2 * SAMPLE_RATE;
 
 /** The decoder's term bias for one decode, chosen by the audio's length. */

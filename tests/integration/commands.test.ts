@@ -10,9 +10,9 @@ import { cleanSegmentText } from '../../src/engine/transcript';
 import { loadMoonshine, synthesise } from './vocabulary-sets';
 
 // The real Moonshine tiny models on spoken commands, synthesised with
-// espeak-ng (several voices and speeds) and cut the way the segmenter cuts a
-// segment: the speech with 256 ms of silence before (pre-roll) and 128 ms
-// after (post-pad). Pauses inside an utterance are SSML breaks. Decoded as the
+// espeak-ng (several voices and speeds) and cut about as the app cuts a
+// segment's decode: the speech with 256 ms of silence before and 128 ms after
+// (the app: 240 and 160, src/engine/speech-anchor.ts). Pauses inside an utterance are SSML breaks. Decoded as the
 // app decodes: short segments lean towards the command phrases
 // (short-segment.ts; its development set is scripts/measure-short-utterances.ts,
 // other voices and speeds than these).

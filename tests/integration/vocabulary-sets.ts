@@ -215,8 +215,9 @@ export const HUMAN_PROSE: { file: string; text: string }[] = [
 ];
 
 /**
- * 16 kHz mono speech, cut the way the segmenter cuts a segment: espeak's
- * silence trimmed, then 256 ms before and 128 ms after. No dither, so the
+ * 16 kHz mono speech, cut about as the app cuts a segment's decode: espeak's
+ * silence trimmed, then 256 ms before and 128 ms after (the app: 240 and 160,
+ * src/engine/speech-anchor.ts). No dither, so the
  * same text gives the same audio every run. With `ssml`, the text is SSML
  * (pauses inside an utterance as `<break>`).
  */
