@@ -40,8 +40,9 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   // that a final can arrive ~0.5 s after the speaker stops.
   hangoverMs: 320,
   // More than soft onsets need: the decode is cut 240 ms before the first loud
-  // sample (speech-anchor.ts), and the detector's onset comes up to ~150 ms
-  // after that sample, so the pre-roll must reach back past it.
+  // sample (speech-anchor.ts), and the detector's onset comes after that
+  // sample. With 400 ms the cut met the segment's start in 2 of 352 segments
+  // (scripts/check-steady-fixture.ts on two fixtures, 32–48 start offsets).
   preRollMs: 400,
   postPadMs: 128,
   // Moonshine is trained on utterances up to ~30 s and its decode time grows

@@ -8,10 +8,11 @@ import { SAMPLE_RATE } from '../shared/types';
  * microphone started, so the same sentence gets edges up to 32 ms apart from
  * one dictation to the next, and a replaced detector finds edges of its own.
  * Moonshine tiny reads the same speech differently when its edges move that
- * much: played through the app's chain at 64 microphone start offsets,
- * dictation.wav read "they are much more comfortable" five ways. Cut at a
- * fixed distance from the first and last loud sample instead, every word
- * came out the same at all 64 (scripts/check-steady-fixture.ts).
+ * much: played through the app's chain at 16 microphone start offsets,
+ * "The new desks arrived this afternoon and they are much more comfortable"
+ * read five ways. Cut at a fixed distance from the first and last loud
+ * sample instead, it read one way at 32, and the fault tests' recording read
+ * every word the same at 48 (scripts/check-steady-fixture.ts).
  *
  * Pure: no DOM, no worker globals.
  */
