@@ -1,0 +1,108 @@
+/**
+ * Plays a 44.1 kHz fixture through the app's own chain as Chromium's fake
+ * microphone would, started at a chosen point: behind some silence, through
+ * the StreamingResampler in 128-frame quanta, into a ring, through Silero and
+ * the Segmenter, and each segment's final through RingTranscriber (Moonshine
+ * tiny with the speech worker's default biasing). In the browser the
+ * microphone starts at a varying point, so the voice detector's frames, and
+ * with them the segments' edges, fall elsewhere in the speech each run.
+ * Used by scripts/check-steady-fixture.ts and steady-fixture.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-web';
+import wavefile from 'wavefile';
+import { StreamingResampler } from '../../src/audio/resampler';
+import { AudioRing, DEFAULT_RING_CAPACITY } from '../../src/audio/ring';
+import { Segmenter } from '../../src/engine/segmenter';
+import { DecodeBiasing } from '../../src/engine/short-segment';
+import { SileroVad, VAD_FRAME_SAMPLES } from '../../src/engine/silero';
+import { anchorToSpeech } from '../../src/engine/speech-anchor';
+import { biasTokenizer } from '../../src/engine/tokenizer';
+import { RingTranscriber } from '../../src/engine/transcriber';
+import { frameRms } from '../../src/engine/vad-stream';
+import { createStatsBuffer, PipelineStats } from '../../src/shared/stats';
+import { loadMoonshine } from './vocabulary-sets';
+
+const QUANTUM = 128;
+
+export interface OffsetReading {
+  /** Silence before the fixture, in ms. */
+  leadMs: number;
+  /** The finals, joined. */
+  text: string;
+  segments: number;
+  /** Segments whose speech-anchored cut met the segment's start, or its end. */
+  cutMetStart: number;
+  cutMetEnd: number;
+}
+
+/** Reads a fixture at `offsets` start points spread over 0–400 ms (the same points every call). */
+export async function readAtStartOffsets(fixture: string, offsets: number): Promise<OffsetReading[]> {
+  const wav = new wavefile.WaveFile(readFileSync(fixture));
+  wav.toBitDepth('32f');
+  const input = wav.getSamples(false, Float32Array) as unknown as Float32Array;
+  const inputRate = (wav.fmt as { sampleRate: number }).sampleRate;
+  ort.env.logLevel = 'error';
+  const model = await loadMoonshine();
+  const vad = new SileroVad(ort.Tensor, await ort.InferenceSession.create('public/models/silero-vad-v5.onnx'));
+  const biasing = DecodeBiasing.build([], true, biasTokenizer);
+
+  const readings: OffsetReading[] = [];
+  for (let run = 0; run < offsets; run++) {
+    // Golden-ratio steps cover 0–400 ms evenly for any count.
+    const leadInput = Math.round(((run * 0.618034) % 1) * 0.4 * inputRate);
+    const audio = captured(input, inputRate, leadInput);
+    const ring = AudioRing.create(DEFAULT_RING_CAPACITY, false);
+    ring.write(audio);
+    const transcriber = new RingTranscriber(ring, model, new PipelineStats(createStatsBuffer(false)), () => biasing);
+    vad.reset();
+    const segmenter = new Segmenter();
+    const ends: { id: number; startSample: number; endSample: number }[] = [];
+    for (let at = 0; at + VAD_FRAME_SAMPLES <= audio.length; at += VAD_FRAME_SAMPLES) {
+      const frame = audio.slice(at, at + VAD_FRAME_SAMPLES);
+      for (const event of segmenter.push(at, await vad.probability(frame), frameRms(frame))) {
+        if (event.type === 'end') ends.push(event);
+      }
+    }
+    for (const event of segmenter.flush()) if (event.type === 'end') ends.push(event);
+    const reading = {
+      leadMs: (leadInput / inputRate) * 1000,
+      text: '',
+      segments: ends.length,
+      cutMetStart: 0,
+      cutMetEnd: 0,
+    };
+    const texts: string[] = [];
+    for (const end of ends) {
+      const cut = anchorToSpeech(audio.subarray(end.startSample, end.endSample));
+      if (cut.start === 0) reading.cutMetStart++;
+      if (cut.end === end.endSample - end.startSample) reading.cutMetEnd++;
+      const outcome = await transcriber.transcribe({
+        kind: 'final',
+        segmentId: end.id,
+        ...end,
+        shouldContinue: () => true,
+      });
+      texts.push(outcome.text);
+    }
+    reading.text = texts.join(' ');
+    readings.push(reading);
+  }
+  return readings;
+}
+
+/** The fixture behind `leadInput` input samples of silence, resampled as the worklet hands it over. */
+function captured(input: Float32Array, inputRate: number, leadInput: number): Float32Array {
+  const padded = new Float32Array(leadInput + input.length);
+  padded.set(input, leadInput);
+  const resampler = new StreamingResampler(inputRate);
+  const out = new Float32Array(resampler.maxOutputFor(padded.length));
+  const quantum = new Float32Array(resampler.maxOutputFor(QUANTUM));
+  let written = 0;
+  for (let i = 0; i + QUANTUM <= padded.length; i += QUANTUM) {
+    const n = resampler.process(padded.subarray(i, i + QUANTUM), QUANTUM, quantum);
+    out.set(quantum.subarray(0, n), written);
+    written += n;
+  }
+  return out.subarray(0, written);
+}
