@@ -61,7 +61,8 @@ DICTATION=(
 # twelve ways. These four came out one way at 40 (two are dictation.wav's),
 # and with the decode anchored to the speech (src/engine/speech-anchor.ts)
 # the file reads every word the same at 48; scripts/check-steady-fixture.ts
-# checks that through the app's own chain.
+# and tests/integration/steady-fixture.test.ts check that through the app's
+# own chain.
 STEADY=(
   "The doctor told him to drink more water and get some rest."
   "I will be working from home on Monday morning."
@@ -146,19 +147,26 @@ finish() { # finish TMPFILE NAME: move into place atomically.
 }
 
 # --- dictation.wav (+ dictation-44k.wav) -------------------------------------
-if needs dictation.wav; then
-  parts=()
-  i=0
-  for s in "${DICTATION[@]}"; do
-    speak "$s" "$TMP/d$i.wav"
-    parts+=("$TMP/d$i.wav")
+# dictate OUTFILE TAG SENTENCES...: 1 s of silence, each sentence spoken with
+# 0.9 s between them, then 1.5 s of silence, at the fixture format.
+dictate() {
+  local out="$1" tag="$2"
+  shift 2
+  local parts=() i=0 s
+  for s in "$@"; do
+    speak "$s" "$TMP/$tag$i.wav"
+    parts+=("$TMP/$tag$i.wav")
     i=$((i + 1))
   done
-  silence 0.9 "$TMP/gap09.wav"
-  silence 1.0 "$TMP/lead.wav"
-  silence 1.5 "$TMP/trail.wav"
-  join_with_gap "$TMP/gap09.wav" "$TMP/dict-body.wav" "${parts[@]}"
-  "${SOX[@]}" "$TMP/lead.wav" "$TMP/dict-body.wav" "$TMP/trail.wav" "$TMP/dictation.wav"
+  silence 0.9 "$TMP/$tag-gap.wav"
+  silence 1.0 "$TMP/$tag-lead.wav"
+  silence 1.5 "$TMP/$tag-trail.wav"
+  join_with_gap "$TMP/$tag-gap.wav" "$TMP/$tag-body.wav" "${parts[@]}"
+  "${SOX[@]}" "$TMP/$tag-lead.wav" "$TMP/$tag-body.wav" "$TMP/$tag-trail.wav" "$out"
+}
+
+if needs dictation.wav; then
+  dictate "$TMP/dictation.wav" d "${DICTATION[@]}"
   finish "$TMP/dictation.wav" dictation.wav
   rm -f "$OUT/dictation-44k.wav" # derived; rebuild below
 fi
@@ -171,19 +179,8 @@ fi
 
 # --- steady-44k.wav: dictation.wav's layout, with sentences that read steadily --
 if needs steady-44k.wav; then
-  parts=()
-  i=0
-  for s in "${STEADY[@]}"; do
-    speak "$s" "$TMP/st$i.wav"
-    parts+=("$TMP/st$i.wav")
-    i=$((i + 1))
-  done
-  silence 0.9 "$TMP/st-gap.wav"
-  silence 1.0 "$TMP/st-lead.wav"
-  silence 1.5 "$TMP/st-trail.wav"
-  join_with_gap "$TMP/st-gap.wav" "$TMP/st-body.wav" "${parts[@]}"
-  "${SOX[@]}" "$TMP/st-lead.wav" "$TMP/st-body.wav" "$TMP/st-trail.wav" -r 44100 -c 1 -b 16 -e signed-integer \
-    "$TMP/st44.wav" rate -v
+  dictate "$TMP/steady.wav" st "${STEADY[@]}"
+  "${SOX[@]}" "$TMP/steady.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/st44.wav" rate -v
   finish "$TMP/st44.wav" steady-44k.wav
 fi
 

@@ -21,7 +21,7 @@ import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { frameRms } from '../src/engine/vad-stream';
-import { wordErrorRate } from '../src/engine/wer';
+import { wordEdits, wordErrorRate } from '../src/engine/wer';
 import {
   HUMAN_PROSE,
   HUMAN_PROSE_DIR,
@@ -82,10 +82,6 @@ async function transcribe(audio: Float32Array, preRollMs: number, anchored: bool
 
 const errors = { before: 0, anchored: 0 };
 let words = 0;
-const edits = (reference: string, hypothesis: string) => {
-  const r = wordErrorRate(reference, hypothesis);
-  return r.substitutions + r.deletions + r.insertions;
-};
 for (const { text, audio } of clips) {
   for (const offset of OFFSETS) {
     const played = new Float32Array(offset + SECOND + audio.length + SECOND);
@@ -93,8 +89,8 @@ for (const { text, audio } of clips) {
     const before = await transcribe(played, 256, false);
     const anchored = await transcribe(played, 400, true);
     words += wordErrorRate(text, '').refWords;
-    errors.before += edits(text, before);
-    errors.anchored += edits(text, anchored);
+    errors.before += wordEdits(text, before);
+    errors.anchored += wordEdits(text, anchored);
     if (before !== anchored) console.log(`  before:   ${before}\n  anchored: ${anchored}`);
   }
 }

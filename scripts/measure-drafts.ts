@@ -13,9 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TermBiasing } from '../src/engine/biasing';
+import type { DecodeOptions } from '../src/engine/moonshine';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
-import { wordErrorRate } from '../src/engine/wer';
+import { wordEdits, wordErrorRate } from '../src/engine/wer';
 import {
+  decodeGrowing,
   HUMAN_PROSE,
   HUMAN_PROSE_DIR,
   loadMoonshine,
@@ -50,9 +52,11 @@ const clips = [
   ),
 ];
 
-const edits = (reference: string, hypothesis: string) => {
-  const r = wordErrorRate(reference, hypothesis);
-  return r.substitutions + r.deletions + r.insertions;
+/** One decode, with the decoder runs it took. */
+const counted = async (audio: Float32Array, options: DecodeOptions) => {
+  decoderRuns = 0;
+  const result = await model.decode(audio, options);
+  return { ...result, runs: decoderRuns };
 };
 let words = 0;
 const errors = { plain: 0, drafted: 0 };
@@ -60,20 +64,12 @@ const runs = { plain: 0, drafted: 0 };
 let differing = 0;
 for (const { text, audio, biasing } of clips) {
   words += wordErrorRate(text, '').refWords;
-  decoderRuns = 0;
-  const plain = await model.decode(audio, { biasing });
-  runs.plain += decoderRuns;
-  let drafted = plain;
-  for (const share of PARTIALS) {
-    decoderRuns = 0;
-    drafted = await model.decode(audio.subarray(0, Math.floor(audio.length * share)), {
-      biasing,
-      draft: share === PARTIALS[0] ? undefined : drafted.tokens,
-    });
-  }
-  runs.drafted += decoderRuns;
-  errors.plain += edits(text, detokenize(plain.tokens));
-  errors.drafted += edits(text, detokenize(drafted.tokens));
+  const plain = await counted(audio, { biasing });
+  runs.plain += plain.runs;
+  const drafted = await decodeGrowing(counted, audio, PARTIALS, biasing);
+  runs.drafted += drafted.runs;
+  errors.plain += wordEdits(text, detokenize(plain.tokens));
+  errors.drafted += wordEdits(text, detokenize(drafted.tokens));
   if (plain.tokens.join() !== drafted.tokens.join()) {
     differing++;
     console.log(`  plain:   ${detokenize(plain.tokens)}\n  drafted: ${detokenize(drafted.tokens)}`);

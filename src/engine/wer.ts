@@ -112,6 +112,12 @@ export function wordErrorRate(reference: string, hypothesis: string): WerResult 
   return { wer, substitutions, deletions, insertions, refWords: n };
 }
 
+/** How many word edits (substitutions, deletions, insertions) turn the reference into the hypothesis. */
+export function wordEdits(reference: string, hypothesis: string): number {
+  const r = wordErrorRate(reference, hypothesis);
+  return r.substitutions + r.deletions + r.insertions;
+}
+
 /**
  * How many of the reference's words the hypothesis contains in order (the
  * longest common subsequence of normalised words). "No words lost" is judged

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TermBiasing } from '../../src/engine/biasing';
 import type { DecodeOptions, MoonshineModel } from '../../src/engine/moonshine';
 import { biasTokenizer, detokenize } from '../../src/engine/tokenizer';
-import { wordErrorRate } from '../../src/engine/wer';
+import { wordEdits, wordErrorRate } from '../../src/engine/wer';
 import {
+  decodeGrowing,
   HUMAN_PROSE,
   HUMAN_PROSE_DIR,
   loadMoonshine,
@@ -89,23 +90,14 @@ describe('decoding with a draft, on the real models', () => {
     let words = 0;
     const errors = { plain: 0, drafted: 0 };
     const runs = { plain: 0, drafted: 0 };
-    const edits = (reference: string, hypothesis: string) => {
-      const r = wordErrorRate(reference, hypothesis);
-      return r.substitutions + r.deletions + r.insertions;
-    };
     for (const { text, audio, biasing } of clips) {
       words += wordErrorRate(text, '').refWords;
       const plain = await decode(audio, { biasing });
-      let drafted: number[] | undefined;
-      let whole = plain;
-      for (const share of [0.5, 0.75, 1]) {
-        whole = await decode(audio.subarray(0, Math.floor(audio.length * share)), { biasing, draft: drafted });
-        drafted = whole.tokens;
-      }
+      const whole = await decodeGrowing(decode, audio, [0.5, 0.75, 1], biasing);
       runs.plain += plain.runs;
       runs.drafted += whole.runs;
-      errors.plain += edits(text, detokenize(plain.tokens));
-      errors.drafted += edits(text, detokenize(whole.tokens));
+      errors.plain += wordEdits(text, detokenize(plain.tokens));
+      errors.drafted += wordEdits(text, detokenize(whole.tokens));
     }
     const wer = (e: number) => (100 * e) / words;
     console.info(

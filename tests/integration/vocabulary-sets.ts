@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { MoonshineModel } from '../../src/engine/moonshine';
+import { type DecodeOptions, MoonshineModel } from '../../src/engine/moonshine';
 import { type GraphOptimization, WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
 import { normalizeForWer } from '../../src/engine/wer';
 
@@ -281,4 +281,23 @@ export async function loadMoonshine(onDecoderRun?: () => void): Promise<Moonshin
 export function termRecalled(term: string, hypothesis: string): boolean {
   const wanted = normalizeForWer(term).join(' ');
   return ` ${normalizeForWer(hypothesis).join(' ')} `.includes(` ${wanted} `);
+}
+
+/**
+ * Decodes a growing segment as the app does while it is spoken: the first
+ * `shares` of the audio, each decode drafted from the one before. Returns the
+ * last decode.
+ */
+export async function decodeGrowing<R extends { tokens: number[] }>(
+  decode: (audio: Float32Array, options: DecodeOptions) => Promise<R>,
+  audio: Float32Array,
+  shares: readonly number[],
+  biasing: DecodeOptions['biasing'],
+): Promise<R> {
+  let last: R | undefined;
+  for (const share of shares) {
+    last = await decode(audio.subarray(0, Math.floor(audio.length * share)), { biasing, draft: last?.tokens });
+  }
+  if (!last) throw new RangeError('decodeGrowing needs at least one share');
+  return last;
 }
