@@ -408,7 +408,7 @@ test('Stop is bounded: finals that can never come become a gap, and the words be
     await page.getByRole('button', { name: 'Stop dictation' }).click();
     const stoppedAt = Date.now();
     // Stop's budget is 8 s plus three times the owed audio's expected decode time at the speed last
-    // seen (stopBudgetMs in src/engine/liveness.ts): here ~20 s of audio is owed, at RTF ≤ 0.3.
+    // seen (stopBudgetMs in src/engine/liveness.ts): here ~10 s of speech is owed, at RTF ≤ 0.3.
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 45_000 });
     const transcript = await transcriptText(page);
     console.log(`Stop finished after ${Date.now() - stoppedAt} ms: ${transcript}`);
