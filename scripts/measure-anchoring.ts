@@ -15,12 +15,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
+import { frameRms } from '../src/engine/levels';
 import { Segmenter } from '../src/engine/segmenter';
 import { DecodeBiasing } from '../src/engine/short-segment';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
-import { frameRms } from '../src/engine/vad-stream';
 import { wordEdits, wordErrorRate } from '../src/engine/wer';
 import {
   HUMAN_PROSE,

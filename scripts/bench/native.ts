@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ortWeb from 'onnxruntime-web';
+import { frameRms } from '../../src/engine/levels';
 import { MoonshineModel } from '../../src/engine/moonshine';
 import { Segmenter } from '../../src/engine/segmenter';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../../src/engine/silero';
 import { detokenize } from '../../src/engine/tokenizer';
-import { frameRms } from '../../src/engine/vad-stream';
 import type { Region } from './audio';
 import type { NativeOrt } from './native-runtime';
 

@@ -1,4 +1,5 @@
 import { SAMPLE_RATE } from '../shared/types';
+import { frameRmsLevels } from './levels';
 import { appendSegment, cleanSegmentText } from './transcript';
 import { normalizeForWer } from './wer';
 
@@ -153,18 +154,8 @@ export function chooseSplit(audio: Float32Array, options: Partial<SplitOptions> 
 
 /** RMS level per frame, and the level under which a frame counts as quiet (0 for all-silent audio). */
 function frameLevels(audio: Float32Array, o: SplitOptions): { levels: Float32Array; quiet: number } {
-  const frames = Math.floor(audio.length / o.frameSamples);
-  const levels = new Float32Array(frames);
-  let loudest = 0;
-  for (let f = 0; f < frames; f++) {
-    let sum = 0;
-    for (let i = f * o.frameSamples; i < (f + 1) * o.frameSamples; i++) {
-      const v = audio[i] as number;
-      sum += v * v;
-    }
-    levels[f] = Math.sqrt(sum / o.frameSamples);
-    loudest = Math.max(loudest, levels[f] as number);
-  }
+  const levels = frameRmsLevels(audio, o.frameSamples);
+  const loudest = levels.reduce((max, level) => Math.max(max, level), 0);
   return { levels, quiet: loudest === 0 ? 0 : quietLevel(levels, loudest, o.quietBelowLoudestDb) };
 }
 

@@ -1,4 +1,5 @@
 import { SAMPLE_RATE } from '../shared/types';
+import { frameRmsLevels } from './levels';
 
 /**
  * Where a decode of a segment's audio begins and ends, tied to the speech
@@ -65,12 +66,6 @@ export function anchorToSpeech(
 
 /** RMS of the quietest whole 10 ms window: the noise floor (0 for digital silence). */
 function quietestRms(audio: Float32Array, sampleRate: number): number {
-  const window = Math.round((NOISE_WINDOW_MS * sampleRate) / 1000);
-  let quietest = Number.POSITIVE_INFINITY;
-  for (let from = 0; from + window <= audio.length; from += window) {
-    let sum = 0;
-    for (let i = from; i < from + window; i++) sum += (audio[i] as number) ** 2;
-    quietest = Math.min(quietest, Math.sqrt(sum / window));
-  }
-  return Number.isFinite(quietest) ? quietest : 0;
+  const levels = frameRmsLevels(audio, Math.round((NOISE_WINDOW_MS * sampleRate) / 1000));
+  return levels.length === 0 ? 0 : levels.reduce((min, level) => Math.min(min, level), Number.POSITIVE_INFINITY);
 }

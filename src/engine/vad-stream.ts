@@ -1,6 +1,7 @@
 import type { AudioRing } from '../audio/ring';
 import { type PipelineStats, Stat } from '../shared/stats';
 import type { SegmentEvent } from '../shared/types';
+import { frameRms } from './levels';
 import { Segmenter, type SegmenterOptions } from './segmenter';
 import { type SileroVad, VAD_FRAME_SAMPLES } from './silero';
 
@@ -103,13 +104,4 @@ export class VadStream {
     this.stats.set(Stat.Speaking, 0);
     this.onSpeaking(false);
   }
-}
-
-export function frameRms(frame: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < frame.length; i++) {
-    const v = frame[i] as number;
-    sum += v * v;
-  }
-  return Math.sqrt(sum / Math.max(1, frame.length));
 }

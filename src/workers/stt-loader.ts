@@ -21,7 +21,7 @@ export interface LoadedStt {
   /**
    * Settles when the warm-up decode is done (at once when none runs). The
    * model is ready before it: the person can start speaking while it runs,
-   * and decodes wait for it, so the first one does not share the model.
+   * and the model holds their decodes back until it is done (`MoonshineModel.warmUp`).
    */
   warmedUp: Promise<void>;
 }
@@ -52,8 +52,8 @@ function quietNoise(seconds: number): Float32Array {
  * user's first words are decoded, while they press Start and begin to speak.
  * Only on the page's first load (see `LoadMode`).
  */
-async function warmUp(model: MoonshineModel): Promise<void> {
-  await model.decode(quietNoise(1), { maxTokens: 4 });
+function warmUp(model: MoonshineModel): Promise<void> {
+  return model.warmUp(quietNoise(1), { maxTokens: 4 });
 }
 
 /** Milliseconds for one short decode on a warmed-up model: the backend measurement. */

@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
+import { frameRms } from '../engine/levels';
 import { WASM_GRAPH_OPTIMIZATION } from '../engine/onnx';
 import { Segmenter } from '../engine/segmenter';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../engine/silero';
-import { frameRms, VadStream } from '../engine/vad-stream';
+import { VadStream } from '../engine/vad-stream';
 import { periodicYield } from '../engine/yield';
 import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
 import {

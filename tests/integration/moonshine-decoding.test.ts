@@ -77,6 +77,35 @@ describe('MoonshineModel on the real models', () => {
     expect(roomForEos).toMatchObject({ tokens: EXPECTED_TOKENS, finished: true });
   });
 
+  it('holds a decode asked for during the warm-up until the warm-up is done, and not after a failed one', async () => {
+    const runs: string[] = [];
+    const logged = (name: string, session: ort.InferenceSession) =>
+      ({
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        inputMetadata: session.inputMetadata,
+        outputMetadata: session.outputMetadata,
+        run: async (feeds: ort.InferenceSession.FeedsType) => {
+          runs.push(`${name} ${(feeds.input_values as ort.Tensor | undefined)?.dims[1] ?? ''}`.trim());
+          return session.run(feeds);
+        },
+      }) as unknown as ort.InferenceSession;
+    const model = new MoonshineModel(ort.Tensor, logged('encoder', encoder), logged('decoder', decoder));
+    const warm = model.warmUp(new Float32Array(16_000), { maxTokens: 2 }).then(() => runs.push('warmed up'));
+    const real = model.decode(audio);
+    expect((await real).tokens).toEqual(EXPECTED_TOKENS);
+    await warm;
+    expect(runs[0]).toBe('encoder 16000');
+    expect(runs.indexOf('warmed up')).toBeGreaterThan(0);
+    expect(runs.indexOf('warmed up')).toBeLessThan(runs.indexOf(`encoder ${audio.length}`));
+
+    // A warm-up that fails rejects, and the decodes waiting for it still run.
+    const failing = model.warmUp(new Float32Array(0));
+    const after = model.decode(audio);
+    await expect(failing).rejects.toThrow();
+    expect((await after).tokens).toEqual(EXPECTED_TOKENS);
+  });
+
   it('abandons the decode when shouldContinue() says so', async () => {
     const model = new MoonshineModel(ort.Tensor, encoder, decoder);
     const none = await model.decode(audio, { shouldContinue: () => false });

@@ -13,13 +13,13 @@ import * as ort from 'onnxruntime-web';
 import wavefile from 'wavefile';
 import { StreamingResampler } from '../../src/audio/resampler';
 import { AudioRing, DEFAULT_RING_CAPACITY } from '../../src/audio/ring';
+import { frameRms } from '../../src/engine/levels';
 import { Segmenter } from '../../src/engine/segmenter';
 import { DecodeBiasing } from '../../src/engine/short-segment';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../../src/engine/silero';
 import { anchorToSpeech } from '../../src/engine/speech-anchor';
 import { biasTokenizer } from '../../src/engine/tokenizer';
 import { RingTranscriber } from '../../src/engine/transcriber';
-import { frameRms } from '../../src/engine/vad-stream';
 import { createStatsBuffer, PipelineStats } from '../../src/shared/stats';
 import { loadMoonshine } from './vocabulary-sets';
 
