@@ -166,6 +166,8 @@ function optionsArb(family: 'cut' | 'noRoom'): fc.Arbitrary<SegmenterOptions> {
       postPadMs: fc.oneof(fc.constant(family === 'cut' ? 0 : 1), fc.integer({ min: 1, max: 600 })),
       maxSegmentMs: fc.integer({ min: 3000, max: 8000 }),
       splitSearchExtraMs: fc.integer({ min: 0, max: 5000 }),
+      releaseBelowLoudestDb: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 60 })),
+      releaseWindowMs: fc.integer({ min: 0, max: 4000 }),
     })
     .map(({ endFraction, hangoverFraction, splitSearchExtraMs, wholeFrames, ...rest }) => {
       const frameMs = (rest.frameSamples * 1000) / rest.sampleRate;
@@ -231,12 +233,19 @@ type ModelEvent =
  * ends by silence or flush. `cuts` are the split points the segmenter reported
  * (a split can move where the silence after it is measured from).
  */
-function model(o: SegmenterOptions, offset: number, input: Input, cuts: readonly Recorded[]): ModelEvent[] {
+function model(
+  o: SegmenterOptions,
+  offset: number,
+  input: Input,
+  cuts: readonly Recorded[],
+): { events: ModelEvent[]; heard: boolean[] } {
   const F = o.frameSamples;
   const minFrames = Math.max(1, Math.ceil(ms(o, o.minSpeechMs) / F));
   const hangoverFrames = Math.max(1, Math.ceil(ms(o, o.hangoverMs) / F));
   const p = input.probabilities;
   const out: ModelEvent[] = [];
+  /** Per frame: whether it counted as speech (a start in idle, else above endThreshold), and was not quiet by level. */
+  const heard = p.map(() => false);
   let state: 'idle' | 'pending' | 'speaking' = 'idle';
   let floor = 0;
   let segmentStart = 0;
@@ -244,6 +253,14 @@ function model(o: SegmenterOptions, offset: number, input: Input, cuts: readonly
   let gap = 0;
   let lastSpeechEnd = 0;
   let confirmedAt = -1;
+  // A frame far below the loudest of the last releaseWindowMs is silence (see releaseBelowLoudestDb).
+  const db = o.releaseBelowLoudestDb;
+  const windowFrames = Math.max(1, Math.ceil(ms(o, o.releaseWindowMs) / F));
+  const quietAt = (i: number): boolean => {
+    if (db === null) return false;
+    const loudest = Math.max(0, ...input.rms.slice(Math.max(0, i - windowFrames + 1), i + 1));
+    return loudest > 0 && (input.rms[i] ?? 0) <= loudest * 10 ** (-db / 20);
+  };
   // Where the segment's audio ends at the latest: after its last speech frame, or a later cut.
   const lastSound = (frame: number): number => {
     let at = lastSpeechEnd;
@@ -265,14 +282,16 @@ function model(o: SegmenterOptions, offset: number, input: Input, cuts: readonly
     }
     if (i === p.length) break;
     const start = offset + i * F;
-    const speech = (p[i] ?? 0) >= o.endThreshold;
+    const quiet = quietAt(i);
     if (state === 'idle') {
-      if ((p[i] ?? 0) < o.startThreshold) continue;
+      if ((p[i] ?? 0) < o.startThreshold || quiet) continue;
       state = 'pending';
       segmentStart = Math.max(floor, start - ms(o, o.preRollMs));
       speechFrames = 0;
       gap = 0;
     }
+    const speech = (p[i] ?? 0) >= o.endThreshold && !quiet;
+    heard[i] = speech;
     if (speech) {
       gap = 0;
       lastSpeechEnd = start + F;
@@ -286,7 +305,7 @@ function model(o: SegmenterOptions, offset: number, input: Input, cuts: readonly
       state = 'idle';
     }
   }
-  return out;
+  return { events: out, heard };
 }
 
 /** Checks every property of one driven sequence; returns the segments it produced. */
@@ -390,7 +409,9 @@ function check(
   let current: Recorded | null = null;
   let next = 0;
   const endOf = new Map(ends.map((e) => [e.id, e]));
-  const silent = (frame: number) => (input.probabilities[frame] ?? 1) < o.endThreshold;
+  // Silence as the segmenter hears it: below endThreshold, or quiet by level.
+  const expected = model(o, offset, input, events);
+  const silent = (frame: number) => !(expected.heard[frame] ?? true);
   after.forEach(({ speaking, tentativeEnd }, frame) => {
     for (; next < events.length && (events[next]?.frame ?? Number.POSITIVE_INFINITY) <= frame; next++) {
       const event = events[next];
@@ -436,9 +457,9 @@ function check(
     if (e.reason === 'split') return [];
     return [{ type: 'end', frame: e.frame, endSample: e.endSample, reason: e.reason }];
   });
-  expect(observed).toEqual(model(o, offset, input, events));
+  expect(observed).toEqual(expected.events);
 
-  // Coverage: every frame of a run of ≥ startThreshold frames lasting minSpeechMs lies inside a
+  // Coverage: every frame of a run of heard ≥ startThreshold frames lasting minSpeechMs lies inside a
   // segment (split pieces joined). A flush() inside a run makes two runs of it.
   const covered = mergeTouching(ends);
   const inside = (from: number, to: number) => covered.some(([s, t]) => s <= from && to <= t);
@@ -446,7 +467,7 @@ function check(
   const p = input.probabilities;
   for (let i = 0; i < n; ) {
     let j = i;
-    while (j < n && (p[j] ?? 0) >= o.startThreshold && (j === i || !input.flushBefore.has(j))) j++;
+    while (j < n && (p[j] ?? 0) >= o.startThreshold && expected.heard[j] && (j === i || !input.flushBefore.has(j))) j++;
     if (j - i >= minFrames) {
       const [from, to] = [offset + i * F, offset + j * F];
       expect(inside(from, to), `frames ${i}..${j - 1} not covered by ${JSON.stringify(covered)}`).toBe(true);
