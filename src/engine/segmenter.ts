@@ -8,6 +8,9 @@ import { SAMPLE_RATE, type DetectedSegmentEvent as SegmentEvent } from '../share
  *                         │                          │
  *                         └──silence──▶ idle         └──too long──▶ split at the quietest
  *                          (a click, not speech)                    recent frame, keep speaking
+ *
+ * "Silence" is a frame Silero scores below `endThreshold`, or one far quieter
+ * than the loudest of the last few seconds (`releaseBelowLoudestDb`).
  */
 export interface SegmenterOptions {
   sampleRate: number;
@@ -26,6 +29,7 @@ export interface SegmenterOptions {
    * (null: Silero alone decides).
    */
   releaseBelowLoudestDb: number | null;
+  /** How far back that loudest frame is looked for. */
   releaseWindowMs: number;
   /** Audio kept before the first speech frame so soft onsets are not clipped. */
   preRollMs: number;
