@@ -10,7 +10,6 @@
  *
  *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-anchoring.ts [human]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,15 +21,7 @@ import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { wordEdits, wordErrorRate } from '../src/engine/wer';
-import {
-  HUMAN_PROSE,
-  HUMAN_PROSE_DIR,
-  loadMoonshine,
-  PROSE,
-  readWav16k,
-  SPEED,
-  VOICES,
-} from '../tests/integration/vocabulary-sets';
+import { developmentProse, loadMoonshine } from '../tests/integration/vocabulary-sets';
 
 const OFFSETS = [0, 131, 263, 397];
 const SECOND = 16000;
@@ -41,18 +32,8 @@ const model = await loadMoonshine();
 const vad = new SileroVad(ort.Tensor, await ort.InferenceSession.create('public/models/silero-vad-v5.onnx'));
 const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
-function espeak(text: string, voice: string): Float32Array {
-  const wav = join(dir, 'speech.wav');
-  execFileSync('espeak-ng', ['-v', voice, '-s', String(SPEED.dev), '-w', wav, text]);
-  return readWav16k(dir, wav);
-}
-
 /** `human` measures the recordings only. */
-const humanOnly = process.argv[2] === 'human';
-const clips = [
-  ...HUMAN_PROSE.map(({ file, text }) => ({ text, audio: readWav16k(dir, join(HUMAN_PROSE_DIR, file)) })),
-  ...(humanOnly ? [] : PROSE.dev.flatMap((text) => VOICES.map((voice) => ({ text, audio: espeak(text, voice) })))),
-];
+const clips = developmentProse(dir, process.argv[2] === 'human');
 
 async function segments(audio: Float32Array, preRollMs: number) {
   vad.reset();

@@ -12,7 +12,6 @@
  *
  *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-release.ts [null/128,35/192]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,15 +24,7 @@ import { anchorToSpeech, DEFAULT_ANCHOR } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { wordEdits, wordErrorRate } from '../src/engine/wer';
 import { SAMPLE_RATE } from '../src/shared/types';
-import {
-  HUMAN_PROSE,
-  HUMAN_PROSE_DIR,
-  loadMoonshine,
-  PROSE,
-  readWav16k,
-  SPEED,
-  VOICES,
-} from '../tests/integration/vocabulary-sets';
+import { developmentProse, loadMoonshine } from '../tests/integration/vocabulary-sets';
 
 const OFFSETS = [0, 263];
 const PER_MS = SAMPLE_RATE / 1000;
@@ -51,12 +42,6 @@ const model = await loadMoonshine();
 const vad = new SileroVad(ort.Tensor, await ort.InferenceSession.create('public/models/silero-vad-v5.onnx'));
 const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
-function espeak(text: string, voice: string): Float32Array {
-  const wav = join(dir, 'speech.wav');
-  execFileSync('espeak-ng', ['-v', voice, '-s', String(SPEED.dev), '-w', wav, text]);
-  return readWav16k(dir, wav);
-}
-
 /** A fixed sequence, so every run adds the same noise. */
 function noise(length: number): Float32Array {
   const out = new Float32Array(length);
@@ -68,14 +53,7 @@ function noise(length: number): Float32Array {
   return out;
 }
 
-const clips = [
-  ...HUMAN_PROSE.map(({ file, text }) => ({
-    text,
-    audio: readWav16k(dir, join(HUMAN_PROSE_DIR, file)),
-    noisy: [false],
-  })),
-  ...PROSE.dev.flatMap((text) => VOICES.map((voice) => ({ text, audio: espeak(text, voice), noisy: [false, true] }))),
-];
+const clips = developmentProse(dir).map((clip) => ({ ...clip, noisy: clip.human ? [false] : [false, true] }));
 
 interface Tally {
   latencies: number[];

@@ -256,6 +256,33 @@ function soxTo16k(dir: string, wav: string, effects: string[], trim: boolean): F
   return audio;
 }
 
+/**
+ * The development prose as whole utterances, untrimmed: pocketsphinx's
+ * LibriVox recordings (`human`), then, unless `humanOnly`, the espeak-ng dev
+ * prose in the four voices. For the scripts that play them through the voice
+ * detector (scripts/measure-anchoring.ts, scripts/measure-release.ts).
+ */
+export function developmentProse(
+  dir: string,
+  humanOnly = false,
+): { text: string; audio: Float32Array; human: boolean }[] {
+  const espeak = (text: string, voice: string) => {
+    const wav = join(dir, 'speech.wav');
+    execFileSync('espeak-ng', ['-v', voice, '-s', String(SPEED.dev), '-w', wav, text]);
+    return readWav16k(dir, wav);
+  };
+  return [
+    ...HUMAN_PROSE.map(({ file, text }) => ({
+      text,
+      audio: readWav16k(dir, join(HUMAN_PROSE_DIR, file)),
+      human: true,
+    })),
+    ...(humanOnly
+      ? []
+      : PROSE.dev.flatMap((text) => VOICES.map((voice) => ({ text, audio: espeak(text, voice), human: false })))),
+  ];
+}
+
 /** The real Moonshine tiny models, as `npm install` copied them into public/models. */
 /** Moonshine tiny, its sessions built as the app builds them; `onDecoderRun` counts the decoder's work. */
 export async function loadMoonshine(onDecoderRun?: () => void): Promise<MoonshineModel> {
