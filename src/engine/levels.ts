@@ -1,7 +1,8 @@
 /**
- * Signal levels shared by the voice detector (per-frame level for choosing
- * split points), the final guard (quiet runs inside a segment) and the
- * speech-anchored cut (the noise floor). Pure: no DOM, no worker globals.
+ * Signal levels shared by the voice detector (per-frame level for the
+ * segmenter's level release and its split points), the final guard (quiet
+ * runs inside a segment) and the speech-anchored cut (the noise floor).
+ * Pure: no DOM, no worker globals.
  */
 
 /** Root mean square of `frame` (0 when it is empty). */

@@ -171,9 +171,15 @@ export class MoonshineModel {
    * fails; the decodes waiting go ahead anyway and report whatever is wrong.
    */
   warmUp(audio: Float32Array, options: DecodeOptions = {}): Promise<void> {
-    const run = this.decodeNow(audio, options).then(() => {});
+    // After any warm-up already running, so a second one never releases the decodes the first holds.
+    const run = this.warming.then(() => this.decodeNow(audio, options)).then(() => {});
     this.warming = run.catch(() => {});
     return run;
+  }
+
+  /** Settles once no warm-up holds decodes back: callers that time a decode wait for this first. */
+  whenWarm(): Promise<void> {
+    return this.warming;
   }
 
   /** Greedy transcription of 16 kHz mono audio, after any warm-up in progress. */

@@ -50,12 +50,20 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   // 10 frames: long enough to bridge the gaps between words, short enough
   // that a final can arrive ~0.5 s after the speaker stops.
   hangoverMs: 320,
-  // Silero's tail after the sound stops was waited for before the hangover
-  // began: segments ended 543 ms after the last loud sample (p50; p95 805).
-  // Released at 35 dB below the loudest frame, 343 ms (p95 410), with the
-  // same 202 segments and words (WER 20.81% both ways on 2158 words of
-  // development speech, clean and with added noise: scripts/measure-release.ts).
-  releaseBelowLoudestDb: 35,
+  // Off. Silero's tail after the sound stops is waited for before the
+  // hangover begins: segments end 543 ms after the last loud sample (p50;
+  // p95 805). Released at 35 dB below the loudest frame of the last 3 s (with
+  // a 192 ms post-pad), 343 ms (p95 410), with the same 202 segments and words
+  // on 2158 words of development speech (scripts/measure-release.ts), and
+  // finals ~200 ms sooner in the bench. But that tail is also what keeps a
+  // sentence whole across a hesitation: a pause put in mid-sentence was
+  // bridged 15, 12, 5 and 1 times of 16 at 250, 350, 450 and 600 ms with
+  // Silero alone, and 12, 0, 0 and 0 times with the release. In one CI run
+  // with it on, a fault test's sentence split at a 130 ms pause and read a
+  // word differently. With a 448 ms hangover the release bridged 16, 13, 1
+  // and 0 times, and ended segments 471 ms after the speech (p95 538): a
+  // smaller gain, not yet measured in the app. Until then, Silero decides.
+  releaseBelowLoudestDb: null,
   // Long enough to span a segment's end and Silero's tail after it, which
   // would otherwise start a segment of its own; short enough that a cough
   // does not silence the speech after it.
@@ -65,9 +73,10 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   // sample. With 400 ms the cut met the segment's start in 2 of 352 segments
   // (scripts/check-steady-fixture.ts on two fixtures, 32–48 start offsets).
   preRollMs: 400,
-  // Past the decode's cut, 160 ms after the last loud sample (speech-anchor.ts),
-  // by a frame: the level release ends speech within a frame of that sample.
-  postPadMs: 192,
+  // With Silero's tail before it, this keeps the decode's cut (160 ms after
+  // the last loud sample, speech-anchor.ts) inside the segment; the level
+  // release needs 192 ms for that.
+  postPadMs: 128,
   // Moonshine is trained on utterances up to ~30 s and its decode time grows
   // with length; 20 s keeps finals quick without cutting normal sentences.
   maxSegmentMs: 20000,

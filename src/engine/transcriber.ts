@@ -39,6 +39,8 @@ export class RingTranscriber {
     const usable = real.subarray(anchored.start, anchored.end);
     if (usable.length < 1600) return { text: '', inferenceMs: 0, lostSamples: lost, aborted: false };
 
+    // A first decode waits for the warm-up; that wait is not inference (it feeds the cadence and Stop's budget).
+    await this.model.whenWarm();
     const t0 = performance.now();
     // Asked once per model step: each ask is also a sign of life for the supervisor.
     const shouldContinue = () => {

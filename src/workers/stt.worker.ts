@@ -204,7 +204,7 @@ const benchApi = {
     if (!loaded) throw new Error('Speech model is not loaded yet');
     if (session) throw new Error('Busy dictating');
     // The model would hold this decode back until warm anyway: wait outside the timing.
-    await loaded.warmedUp;
+    await loaded.model.whenWarm();
     const t0 = performance.now();
     const result = await loaded.model.decode(samples);
     return { text: detokenize(result.tokens), inferenceMs: performance.now() - t0 };

@@ -106,11 +106,10 @@ interface SegmentRun {
 /** Silero + Segmenter over the clip, then partials, the final and the guarded final per segment. */
 async function run(audio: Float32Array): Promise<SegmentRun[]> {
   vad.reset();
-  // Silero alone ends the segments, as in a room whose noise is within the
-  // level release's margin of the speech (see releaseBelowLoudestDb): there a
-  // segment carries Silero's tail, and Moonshine returned nothing for some of
-  // them. On this clean audio the release ends them first, no final came back
-  // empty, and 317 reference words arrived with the guard and without.
+  // Silero alone ends the segments, as the app does (releaseBelowLoudestDb is
+  // off): a segment carries Silero's tail, and Moonshine returned nothing for
+  // some of them. With the level release on, none came back empty on this
+  // audio, and 317 reference words arrived with the guard and without.
   const segmenter = new Segmenter({ releaseBelowLoudestDb: null });
   const ends: { start: number; end: number; decidedAt: number }[] = [];
   const frame = new Float32Array(VAD_FRAME_SAMPLES);

@@ -8,10 +8,10 @@ import {
 import type { DetectedSegmentEvent as SegmentEvent } from '../../src/shared/types';
 
 // 512-sample frames at 16 kHz: 32 ms each. With the defaults that makes
-// preRoll 12.5 frames (400 ms), postPad 6, hangover 10, minSpeech 5 and maxSegment 625.
+// preRoll 12.5 frames (400 ms), postPad 4, hangover 10, minSpeech 5 and maxSegment 625.
 const FRAME = 512;
 const PRE_ROLL = 6400;
-const POST_PAD = 6 * FRAME;
+const POST_PAD = 4 * FRAME;
 const HANGOVER_FRAMES = 10;
 const MIN_SPEECH_FRAMES = 5;
 /** Far from zero and not a multiple of FRAME, so any relative/absolute mix-up shows. */
@@ -65,14 +65,14 @@ describe('Segmenter: a clean utterance', () => {
   });
 
   it("clamps the pre-roll at the previous segment's end so segments never overlap", () => {
-    // First speech frames 0..19 end at frame 20 + postPad = frame 26; the end is
+    // First speech frames 0..19 end at frame 20 + postPad = frame 24; the end is
     // reported at frame 29. The second speech starts at frame 30, whose pre-roll
-    // (frame 22) would reach back into the first segment.
+    // (frame 17.5) would reach back into the first segment.
     const events = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, 10], [SPEECH, 10], [SILENCE, 20]));
     const ends = events.filter((e) => e.type === 'end');
     const starts = events.filter((e) => e.type === 'start');
-    expect(ends[0]).toMatchObject({ id: 1, endSample: at(26), frame: 29 });
-    expect(starts[1]).toMatchObject({ id: 2, startSample: at(26) });
+    expect(ends[0]).toMatchObject({ id: 1, endSample: at(24), frame: 29 });
+    expect(starts[1]).toMatchObject({ id: 2, startSample: at(24) });
   });
 
   it('never ends past the frame being processed, even with a post-pad longer than the hangover', () => {
@@ -152,13 +152,15 @@ describe('Segmenter: thresholds and timing', () => {
     const events = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, HANGOVER_FRAMES], [SPEECH, 20], [SILENCE, 20]));
     expect(events.map((e) => `${e.type}${e.id}`)).toEqual(['start1', 'end1', 'start2', 'end2']);
     expect(events[1]).toMatchObject({ endSample: at(20) + POST_PAD, reason: 'silence' });
-    // The second segment's pre-roll (frame 17.5) is clamped to the first's end (frame 26).
-    expect(events[2]).toMatchObject({ startSample: at(26) });
-    expect(events[3]).toMatchObject({ startSample: at(26), endSample: at(50) + POST_PAD });
+    // The second segment's pre-roll (frame 17.5) is clamped to the first's end (frame 24).
+    expect(events[2]).toMatchObject({ startSample: at(24) });
+    expect(events[3]).toMatchObject({ startSample: at(24), endSample: at(50) + POST_PAD });
   });
 });
 
-describe('Segmenter: released by level', () => {
+describe('Segmenter: released by level (off by default)', () => {
+  /** The release as measured in scripts/measure-release.ts. */
+  const release = (): Segmenter => new Segmenter({ releaseBelowLoudestDb: 35 });
   const LOUD = 0.2;
   /** 40 dB below LOUD: quiet by the default 35 dB margin. */
   const TAIL = 0.002;
@@ -167,7 +169,7 @@ describe('Segmenter: released by level', () => {
     // Speech in frames 0..19, then 8 frames of Silero's tail over near-silence, then silence.
     const probs = runs([SPEECH, 20], [SPEECH, 8], [SILENCE, 20]);
     const rms = runs([LOUD, 20], [TAIL, 28]);
-    const events = drive(new Segmenter(), probs, OFFSET, rms);
+    const events = drive(release(), probs, OFFSET, rms);
     expect(events[1]).toMatchObject({ type: 'end', endSample: at(20) + POST_PAD, frame: 20 + HANGOVER_FRAMES - 1 });
     // Silero alone waits for the tail.
     const alone = drive(new Segmenter({ releaseBelowLoudestDb: null }), probs, OFFSET, rms);
@@ -176,16 +178,16 @@ describe('Segmenter: released by level', () => {
 
   it('leaves it to Silero where the room is as loud as the margin, or when no level is given', () => {
     const probs = runs([SPEECH, 20], [SPEECH, 8], [SILENCE, 20]);
-    const noisy = drive(new Segmenter(), probs, OFFSET, runs([LOUD, 20], [LOUD / 20, 28]));
+    const noisy = drive(release(), probs, OFFSET, runs([LOUD, 20], [LOUD / 20, 28]));
     expect(noisy[1]).toMatchObject({ endSample: at(28) + POST_PAD });
-    expect(drive(new Segmenter(), probs)[1]).toMatchObject({ endSample: at(28) + POST_PAD });
+    expect(drive(release(), probs)[1]).toMatchObject({ endSample: at(28) + POST_PAD });
   });
 
-  it('bridges soft sounds shorter than the hangover, measured against the loudest frame so far', () => {
+  it('bridges soft sounds shorter than the hangover, measured against the loudest of the last few seconds', () => {
     // A quiet stretch one frame short of the hangover inside speech, then a louder word.
     const probs = runs([SPEECH, 20], [SPEECH, HANGOVER_FRAMES - 1], [SPEECH, 20], [SILENCE, 20]);
     const rms = runs([LOUD, 20], [TAIL, HANGOVER_FRAMES - 1], [LOUD * 2, 20], [TAIL, 20]);
-    const events = drive(new Segmenter(), probs, OFFSET, rms);
+    const events = drive(release(), probs, OFFSET, rms);
     expect(events.map((e) => e.type)).toEqual(['start', 'end']);
     expect(events[1]).toMatchObject({ endSample: at(49) + POST_PAD });
   });
@@ -194,7 +196,7 @@ describe('Segmenter: released by level', () => {
     // Soft onset frames (far below the speech that follows) still start speech and count towards minSpeechMs.
     const probs = runs([SILENCE, 5], [SPEECH, 30], [SILENCE, 20]);
     const rms = runs([0, 5], [TAIL, 3], [LOUD, 27], [0, 20]);
-    const events = drive(new Segmenter(), probs, OFFSET, rms);
+    const events = drive(release(), probs, OFFSET, rms);
     expect(events).toMatchObject([
       { type: 'start', startSample: at(5) - PRE_ROLL, frame: 5 + MIN_SPEECH_FRAMES - 1 },
       { type: 'end', endSample: at(35) + POST_PAD },
@@ -205,11 +207,11 @@ describe('Segmenter: released by level', () => {
     // A long tail: Silero still calls it speech after the segment has ended.
     const probs = runs([SPEECH, 20], [SPEECH, 20], [SILENCE, 20]);
     const rms = runs([LOUD, 20], [TAIL, 40]);
-    const events = drive(new Segmenter(), probs, OFFSET, rms);
+    const events = drive(release(), probs, OFFSET, rms);
     expect(events.map((e) => e.type)).toEqual(['start', 'end']);
     expect(events[1]).toMatchObject({ endSample: at(20) + POST_PAD });
     // Four seconds on, the loud speech has left the window: the same soft sound is speech again.
-    const later = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, 125], [SPEECH, 20], [SILENCE, 20]), OFFSET, [
+    const later = drive(release(), runs([SPEECH, 20], [SILENCE, 125], [SPEECH, 20], [SILENCE, 20]), OFFSET, [
       ...runs([LOUD, 20], [0, 125]),
       ...runs([TAIL, 20], [0, 20]),
     ]);
@@ -231,7 +233,8 @@ describe('Segmenter: flush', () => {
 
   it('keeps only the post-pad when the speaker had already paused', () => {
     const seg = new Segmenter();
-    drive(seg, runs([SPEECH, 20], [SILENCE, 6]));
+    // Silent for longer than the post-pad, shorter than the hangover: the flush cuts before its position.
+    drive(seg, runs([SPEECH, 20], [SILENCE, 8]));
     expect(seg.flush()).toEqual([
       { type: 'end', id: 1, startSample: at(0) - PRE_ROLL, endSample: at(20) + POST_PAD, reason: 'flush' },
     ]);
