@@ -18,12 +18,6 @@ export interface LoadedStt {
   model: MoonshineModel;
   decision: BackendDecision;
   sessions: InferenceSession[];
-  /**
-   * Settles when the warm-up decode is done (at once when none runs). The
-   * model is ready before it: the person can start speaking while it runs,
-   * and the model holds their decodes back until it is done (`MoonshineModel.warmUp`).
-   */
-  warmedUp: Promise<void>;
 }
 
 /** Each session is built as soon as its own file is in: the encoder's while the decoder still downloads. */
@@ -91,14 +85,15 @@ export async function loadStt(
 
   const build = async (backend: BackendName, reason: string, measuring = false): Promise<LoadedStt> => {
     const built = await buildModel(ort, bytes, backend);
-    let warmedUp = Promise.resolve();
     // A measurement must not time the first-run cost. On WebGPU the first run also compiles the
     // shaders, seconds on a slow adapter (measured on SwiftShader): a Stop soon after Start would run
     // out of time for the final, so there the model is ready only once it is warm.
     if (measuring || (mode.kind === 'first' && backend === 'webgpu')) await warmUp(built.model);
-    // A failed warm-up only costs time: the first real decode reports whatever is wrong.
-    else if (mode.kind === 'first') warmedUp = warmUp(built.model).catch(() => {});
-    return { ...built, warmedUp, decision: { backend, threads, reason, adapter: gpu?.description } };
+    // Otherwise the model is ready before its warm-up is done: the person can start speaking while
+    // it runs, and the model holds their decodes back until then (`MoonshineModel.warmUp`). A failed
+    // warm-up only costs time: the first real decode reports whatever is wrong.
+    else if (mode.kind === 'first') void warmUp(built.model).catch(() => {});
+    return { ...built, decision: { backend, threads, reason, adapter: gpu?.description } };
   };
   const wasm = (reason: string) => build('wasm', reason);
   const webgpu = (reason: string) => build('webgpu', reason);
