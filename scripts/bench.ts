@@ -378,7 +378,7 @@ async function main(): Promise<void> {
       verdict('peak renderer RSS while dictating', dictationRssMb, TARGETS.dictationRendererRssMb, 'MB'),
       verdict('JS + Wasm memory while dictating', run.jsWasmMemory?.totalMb ?? null, TARGETS.dictationJsWasmMb, 'MB'),
       verdict(
-        'ready from the offline copy, median',
+        'ready to dictate from the offline copy (Start usable), median',
         coldStart.median.startEnabledMs,
         COLD_START_TARGETS.coldStartMs,
         'ms',
@@ -390,6 +390,8 @@ async function main(): Promise<void> {
     for (const v of verdicts) {
       log(`${v.pass ? 'MET ' : 'MISS'} ${v.figure}: ${v.value ?? '—'} ${v.unit} (target ≤ ${v.target})`);
     }
+    // Not a target of its own: words spoken before it wait in the ring, and their first text comes then.
+    log(`     speech model loaded from the offline copy, median: ${coldStart.median.speechModelLoadedMs ?? '—'} ms`);
     const report = {
       machine: { ...machineInfo, loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((l) => round(l, 2)) } },
       moonshine: {

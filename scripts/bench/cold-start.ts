@@ -19,12 +19,14 @@ export const COLD_START_TARGETS = { coldStartMs: 1500, firstPaintMs: 150, firstV
 const BASE = '/utter/';
 
 interface ColdStartWindow {
-  __coldStart?: { enabledAt: number | null };
+  __coldStart?: { enabledAt: number | null; loadedAt: number | null };
 }
 
 export interface ColdStartRun {
   /** performance.now() (from navigation start) when "Start dictation" became usable (neither disabled nor aria-disabled). */
   startEnabledMs: number | null;
+  /** When the status said "Ready": the speech model loaded too (dictation started earlier waits for it). */
+  speechModelLoadedMs: number | null;
   firstPaintMs: number | null;
   firstContentfulPaintMs: number | null;
   /** Navigation timing: the app shell's response (from the service worker) and DOMContentLoaded. */
@@ -42,7 +44,12 @@ export interface ColdStartReport {
   /** The first visit: service worker install, one reload into isolation, models ready. */
   firstVisitMs: number | null;
   runs: ColdStartRun[];
-  median: { startEnabledMs: number | null; firstPaintMs: number | null; firstContentfulPaintMs: number | null };
+  median: {
+    startEnabledMs: number | null;
+    speechModelLoadedMs: number | null;
+    firstPaintMs: number | null;
+    firstContentfulPaintMs: number | null;
+  };
   modelsFromOfflineCopy: boolean;
   targets: typeof COLD_START_TARGETS;
 }
@@ -83,31 +90,35 @@ async function waitStartEnabled(page: Page, timeoutMs: number): Promise<void> {
 
 /**
  * Records the moment the Start button becomes usable (it is aria-disabled while busy, to keep
- * keyboard focus), from the document's creation on.
- * A string, not a function: tsx wraps named functions in a `__name` helper the page does not have.
+ * keyboard focus), and the moment the status says "Ready" (the speech model is loaded too:
+ * Start is usable before, while it loads), from the document's creation on.
+ * A string, not a function: tsx wraps named functions in a \`__name\` helper the page does not have.
  */
 const WATCH_START_BUTTON = `(() => {
-  const state = { enabledAt: null };
+  const state = { enabledAt: null, loadedAt: null };
   window.__coldStart = state;
   const observer = new MutationObserver(() => {
-    if (state.enabledAt !== null) return;
-    for (const button of document.querySelectorAll('button')) {
-      const usable = !button.disabled && button.getAttribute('aria-disabled') !== 'true';
-      if (usable && button.textContent.includes('Start dictation')) {
-        state.enabledAt = performance.now();
-        observer.disconnect();
-        return;
+    const now = performance.now();
+    if (state.enabledAt === null) {
+      for (const button of document.querySelectorAll('button')) {
+        const usable = !button.disabled && button.getAttribute('aria-disabled') !== 'true';
+        if (usable && button.textContent.includes('Start dictation')) state.enabledAt = now;
       }
     }
+    const status = document.querySelector('[role="status"]');
+    if (state.loadedAt === null && status && status.textContent.startsWith('Ready')) state.loadedAt = now;
+    if (state.enabledAt !== null && state.loadedAt !== null) observer.disconnect();
   });
-  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled', 'aria-disabled'] });
+  observer.observe(document, {
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled', 'aria-disabled'],
+  });
 })();`;
 
 async function coldRun(page: Page, url: string): Promise<ColdStartRun> {
   await page.addInitScript({ content: WATCH_START_BUTTON });
   await page.goto(url, { waitUntil: 'commit' });
   try {
-    await page.waitForFunction(() => (window as unknown as ColdStartWindow).__coldStart?.enabledAt != null, null, {
+    await page.waitForFunction(() => (window as unknown as ColdStartWindow).__coldStart?.loadedAt != null, null, {
       timeout: 120_000,
       polling: 100,
     });
@@ -124,6 +135,7 @@ async function coldRun(page: Page, url: string): Promise<ColdStartRun> {
     const status = document.querySelector('[role="status"]')?.textContent?.trim() ?? '';
     return {
       startEnabledMs: (window as unknown as ColdStartWindow).__coldStart?.enabledAt ?? null,
+      speechModelLoadedMs: (window as unknown as ColdStartWindow).__coldStart?.loadedAt ?? null,
       firstPaintMs: paints.find((p) => p.name === 'first-paint')?.startTime ?? null,
       firstContentfulPaintMs: paints.find((p) => p.name === 'first-contentful-paint')?.startTime ?? null,
       responseEndMs: nav?.responseEnd ?? null,
@@ -179,7 +191,7 @@ export async function measureColdStart(
       runs.push(run);
       log(
         `cold start ${i + 1}/${runCount}: first paint ${run.firstPaintMs?.toFixed(0)} ms, ` +
-          `Start enabled ${run.startEnabledMs?.toFixed(0)} ms; "${run.status}"`,
+          `Start enabled ${run.startEnabledMs?.toFixed(0)} ms, speech model loaded ${run.speechModelLoadedMs?.toFixed(0)} ms; "${run.status}"`,
       );
     }
 
@@ -194,6 +206,7 @@ export async function measureColdStart(
       runs: runs.map((r) => ({
         ...r,
         startEnabledMs: r.startEnabledMs === null ? null : round(r.startEnabledMs, 0),
+        speechModelLoadedMs: r.speechModelLoadedMs === null ? null : round(r.speechModelLoadedMs, 0),
         firstPaintMs: r.firstPaintMs === null ? null : round(r.firstPaintMs, 0),
         firstContentfulPaintMs: r.firstContentfulPaintMs === null ? null : round(r.firstContentfulPaintMs, 0),
         responseEndMs: r.responseEndMs === null ? null : round(r.responseEndMs, 0),
@@ -201,6 +214,7 @@ export async function measureColdStart(
       })),
       median: {
         startEnabledMs: med((r) => r.startEnabledMs),
+        speechModelLoadedMs: med((r) => r.speechModelLoadedMs),
         firstPaintMs: med((r) => r.firstPaintMs),
         firstContentfulPaintMs: med((r) => r.firstContentfulPaintMs),
       },

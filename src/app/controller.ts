@@ -99,10 +99,13 @@ export class DictationController {
       this.benchRecorder = installBenchHook(this.pipeline);
     }
     await this.loadModels();
-    this.startStatsPolling();
   }
 
-  /** Loads (or, on Retry, reloads) both models; a failure or a stall ends in a message and Retry. */
+  /**
+   * Loads (or, on Retry, reloads) both models. Dictation can start once the
+   * voice detector runs; the speech model may still be loading then (its
+   * audio waits for it). A failure or a stall ends in a message and Retry.
+   */
   private async loadModels(): Promise<void> {
     const pipeline = this.pipeline;
     if (!pipeline) return;
@@ -112,11 +115,27 @@ export class DictationController {
       state.canRetry.value = false;
     });
     try {
-      const decision = await pipeline.load(state.backendSetting.value, this.remembered, (p) => this.onProgress(p));
-      state.backendDecision.value = decision;
+      const { transcriber } = await pipeline.load(state.backendSetting.value, this.remembered, (p) =>
+        this.onProgress(p),
+      );
+      batch(() => {
+        state.transcriberLoading.value = true;
+        state.phase.value = 'ready';
+      });
+      this.startStatsPolling();
+      const decision = await transcriber;
+      batch(() => {
+        state.backendDecision.value = decision;
+        state.transcriberLoading.value = false;
+      });
       if (decision.measuredMs) void writePref('backendDecision', decision).catch(() => {});
-      state.phase.value = 'ready';
     } catch (error) {
+      // A dictation started meanwhile was stopped by the pipeline, and its microphone released.
+      this.audioContext = null;
+      batch(() => {
+        state.transcriberLoading.value = false;
+        clearLiveState();
+      });
       this.fail(`The speech models could not be loaded: ${describeError(error)}.`, true);
     }
   }
@@ -355,7 +374,7 @@ export class DictationController {
     const pipeline = this.pipeline;
     state.backendSetting.value = setting;
     void writePref('backendSetting', setting).catch(() => {});
-    if (!pipeline || state.phase.value !== 'ready') return;
+    if (!pipeline || !state.fullyReady.value) return;
     state.phase.value = 'loading';
     state.loadProgress.value = {};
     try {

@@ -3,7 +3,7 @@ import type { DictationController } from './controller';
 import { describeError } from './errors';
 import { FileProblem, type FileProgress, transcribeFile } from './file-transcription';
 import { addFileSession } from './sessions';
-import { errorMessage, phase } from './state';
+import { errorMessage, fullyReady, phase } from './state';
 
 export const fileJob = signal<({ name: string } & FileProgress) | null>(null);
 let abort: AbortController | null = null;
@@ -11,7 +11,7 @@ let abort: AbortController | null = null;
 /** Transcribes a dropped or picked file into a new session; problems become one clear alert. */
 export async function transcribeChosenFile(controller: DictationController, file: File): Promise<void> {
   const pipeline = controller.pipeline;
-  if (!pipeline || phase.value !== 'ready' || fileJob.value) {
+  if (!pipeline || !fullyReady.value || fileJob.value) {
     errorMessage.value =
       phase.value === 'listening'
         ? 'Stop dictating before transcribing a file.'

@@ -1,3 +1,4 @@
+import { effect } from '@preact/signals';
 import { asksForNewDictation, NEW_DICTATION_QUERY } from '../engine/launch';
 import { noAudioShared, SHARED_QUERY, sharedId } from '../engine/share-target';
 import { withoutQuery } from '../engine/url-query';
@@ -5,7 +6,7 @@ import { deleteShare, openShare, removeSharedFile } from '../shared/share-inbox'
 import type { DictationController } from './controller';
 import { transcribeChosenFile } from './file-controller';
 import { startNewSession } from './sessions';
-import { errorMessage, phase, transcript } from './state';
+import { errorMessage, fullyReady, phase, transcript } from './state';
 
 /** The File Handling API's launch parameters (Chromium; not yet in TypeScript's DOM library). */
 interface LaunchParams {
@@ -61,7 +62,7 @@ async function openShared(controller: DictationController, id: string): Promise<
   await deleteShare(id);
 }
 
-/** Files from any launch, one at a time in order, each once the models are ready and nothing else is running. */
+/** Files from any launch, one at a time in order, each once both models are loaded and nothing else is running. */
 let fileTurn: Promise<void> = Promise.resolve();
 
 function transcribeInTurn(controller: DictationController, file: File): Promise<void> {
@@ -69,7 +70,7 @@ function transcribeInTurn(controller: DictationController, file: File): Promise<
   fileTurn = fileTurn
     .catch(() => {})
     .then(async () => {
-      await whenReady();
+      await when(() => fullyReady.value);
       await transcribeChosenFile(controller, file);
     });
   return fileTurn;
@@ -82,7 +83,8 @@ async function newDictation(controller: DictationController): Promise<void> {
   if (newDictationPending || phase.value === 'starting' || phase.value === 'listening') return;
   newDictationPending = true;
   try {
-    await whenReady();
+    // Dictation may start while the speech model still loads: its audio waits for it.
+    await when(() => phase.value === 'ready');
     if (transcript.value) startNewSession();
     await controller.start();
   } finally {
@@ -90,14 +92,14 @@ async function newDictation(controller: DictationController): Promise<void> {
   }
 }
 
-/** Resolves when the models are loaded and nothing is running (at once if that is now). */
-function whenReady(): Promise<void> {
+/** Resolves when `holds` (which reads signals) is true: at once if it is now. */
+function when(holds: () => boolean): Promise<void> {
   return new Promise((resolve) => {
-    // subscribe() calls back at once with the current value: unsubscribe after this call returns.
-    const unsubscribe = phase.subscribe((value) => {
-      if (value !== 'ready') return;
+    // effect() runs at once with the current values: dispose after this run returns.
+    const dispose = effect(() => {
+      if (!holds()) return;
       resolve();
-      queueMicrotask(() => unsubscribe());
+      queueMicrotask(() => dispose());
     });
   });
 }

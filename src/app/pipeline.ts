@@ -124,6 +124,15 @@ export class DictationPipeline {
   private compiledRuntimes: CompiledRuntimes = {};
   /** Settles once the page's own compile of the runtime is done (or failed), see `compileRuntime`. */
   private runtimeCompiled: Promise<void> = Promise.resolve();
+  /**
+   * Each worker's first load (of this page, or of a Retry) is done. Before
+   * that, a worker that fails fails the load, which says so and offers Retry.
+   */
+  private readonly loaded: Record<WorkerId, boolean> = { vad: false, stt: false };
+  /** Settles with whether the speech worker's first load succeeded. */
+  private transcriberLoad: Promise<boolean> = Promise.resolve(true);
+  /** The hand-over of a dictation's audio to a speech worker still loading; Stop waits for it. */
+  private transcriberHandover: Promise<void> = Promise.resolve();
 
   constructor(private readonly callbacks: PipelineCallbacks) {
     const onFailure = (worker: SupervisedWorker<VadApi> | SupervisedWorker<SttApi>, reason: string) =>
@@ -151,34 +160,61 @@ export class DictationPipeline {
     return this.ring ? this.counters : null;
   }
 
-  /** Loads both models (again, after giving up: a Retry). A load that stalls rejects. */
+  /**
+   * Loads both models (again, after giving up: a Retry). Resolves as soon as
+   * dictation can start, when the voice detector runs: `transcriber` settles
+   * once the speech model is loaded too. A dictation started before then
+   * keeps its audio in the ring (or the port's queue) until the speech worker
+   * can take it. A load that fails or stalls rejects: the first part, or
+   * `transcriber`, which then also stops any dictation (what it owed becomes
+   * gaps) and both workers.
+   */
   async load(
     setting: BackendSetting,
     remembered: BackendDecision | null,
     onProgress: (progress: LoadProgress) => void,
-  ): Promise<BackendDecision> {
+  ): Promise<{ transcriber: Promise<BackendDecision> }> {
     this.gaveUp = false;
     this.policies.vad.reset();
     this.policies.stt.reset();
-    try {
-      return await withStallWatch(LOAD_STALL_MS, async (poke) => {
-        const progress = (p: LoadProgress) => {
+    this.loaded.vad = false;
+    this.loaded.stt = false;
+    const watched = <T>(work: (progress: (p: LoadProgress) => void) => Promise<T>) =>
+      withStallWatch(LOAD_STALL_MS, (poke) =>
+        work((p) => {
           poke();
           onProgress(p);
-        };
-        // Both workers start at once; each waits for the shared runtime only to load its model.
-        this.runtimeCompiled = compileRuntime(this.modelUrls().ort).then((compiled) => {
-          this.compiledRuntimes = { ...compiled, ...this.compiledRuntimes };
-        });
-        const [, decision] = await Promise.all([this.startVad(progress), this.startStt(setting, remembered, progress)]);
+        }),
+      );
+    // Both workers start at once; each waits for the shared runtime only to load its model.
+    this.runtimeCompiled = compileRuntime(this.modelUrls().ort).then((compiled) => {
+      this.compiledRuntimes = { ...compiled, ...this.compiledRuntimes };
+    });
+    const transcriber = watched((progress) => this.startStt(setting, remembered, progress));
+    this.transcriberLoad = transcriber.then(
+      () => {
+        this.loaded.stt = true;
+        return true;
+      },
+      () => false,
+    );
+    try {
+      await watched(async (progress) => {
+        await this.startVad(progress);
+        this.loaded.vad = true;
         prepareCaptureFilters();
-        return decision;
       });
     } catch (error) {
-      this.vad.terminate();
-      this.stt.terminate();
+      transcriber.catch(() => {});
+      await this.halt();
       throw error;
     }
+    return {
+      transcriber: transcriber.catch(async (error) => {
+        await this.halt();
+        throw error;
+      }),
+    };
   }
 
   // Both workers are watched from the moment they exist, so one that dies
@@ -284,7 +320,9 @@ export class DictationPipeline {
    */
   async start(deviceId?: string): Promise<{ track: MediaStreamTrack; context: AudioContext; startSample: number }> {
     if (this.capture) throw new Error('Already dictating');
-    if (!this.vad.running || !this.stt.running) throw new Error('The speech models are not running; press Retry');
+    if (this.gaveUp || !this.vad.running || !this.stt.running) {
+      throw new Error('The speech models are not running; press Retry');
+    }
     // Port path: each capture numbers its samples from 0. Shared ring: it continues the page's timeline.
     const startSample = this.ring ? new AudioRing(this.ring).writePosition() : 0;
     const capture = await startCapture(this.ring, deviceId, (message) => this.callbacks.onCaptureFailed(message));
@@ -292,7 +330,7 @@ export class DictationPipeline {
     this.vadPosition = startSample;
     this.capture = capture;
     try {
-      await Promise.all([this.startTranscribing(capture.sources.stt), this.startDetecting(capture.sources.vad)]);
+      await Promise.all([this.transcribeOnceLoaded(capture), this.startDetecting(capture.sources.vad)]);
     } catch (error) {
       this.capture = null;
       await capture.stop();
@@ -300,6 +338,26 @@ export class DictationPipeline {
       throw error;
     }
     return { track: capture.track, context: capture.context, startSample };
+  }
+
+  /**
+   * Starts the speech worker on this dictation's audio: now, or once its
+   * first load is done. Meanwhile the voice detector already segments, the
+   * ledger keeps what it found, and the audio waits (the ring holds 32 s; on
+   * the port path the port queues the chunks), so the replay then owes the
+   * speech worker everything, exactly as for a replaced worker.
+   */
+  private transcribeOnceLoaded(capture: Capture): Promise<void> {
+    if (this.loaded.stt) return this.startTranscribing(capture.sources.stt);
+    const generation = this.stt.generation;
+    this.transcriberHandover = this.transcriberLoad.then(async (loaded) => {
+      // A replacement (after a failure since) was already given the audio by `restartStt`.
+      if (!loaded || this.capture !== capture || !this.stt.isCurrent(generation)) return;
+      await this.startTranscribing(capture.sources.stt).catch(() => {
+        // The worker failed as it started: its replacement takes over (see `restartStt`).
+      });
+    });
+    return Promise.resolve();
   }
 
   /**
@@ -363,6 +421,7 @@ export class DictationPipeline {
 
   private onWorkerFailed(id: WorkerId, reason: string): void {
     if (this.recovering.has(id)) return; // the replacement died while starting: the recovery loop retries
+    if (!this.loaded[id]) return; // its first load fails with it, and says so
     const worker = id === 'vad' ? this.vad : this.stt;
     worker.restarts++;
     if (id === 'vad') this.callbacks.onSpeaking(false);
@@ -430,16 +489,30 @@ export class DictationPipeline {
   private async giveUp(id: WorkerId, reason: string): Promise<void> {
     this.gaveUp = true;
     (id === 'vad' ? this.vad : this.stt).terminate();
-    const capture = this.capture;
-    if (capture) {
-      this.capture = null;
-      await capture.stop();
-      await capture.close();
-      this.abandonOwed();
+    if (await this.endCapture()) {
       await this.vad.call((r) => r.stop()).catch(() => {});
       await this.stt.call((r) => r.stop()).catch(() => {});
     }
     this.callbacks.onWorkerGaveUp(id, reason);
+  }
+
+  /** A load failed: any dictation stops (what is owed becomes gaps) and both workers go, until Retry. */
+  private async halt(): Promise<void> {
+    this.gaveUp = true;
+    this.vad.terminate();
+    this.stt.terminate();
+    await this.endCapture();
+  }
+
+  /** Releases the microphone, if a dictation runs, and marks what it still owed as gaps. */
+  private async endCapture(): Promise<boolean> {
+    const capture = this.capture;
+    if (!capture) return false;
+    this.capture = null;
+    await capture.stop();
+    await capture.close();
+    this.abandonOwed();
+    return true;
   }
 
   /** Whatever is still owed a final will not get one: each becomes a visible gap. */
@@ -460,6 +533,8 @@ export class DictationPipeline {
     if (!capture) return;
     try {
       await capture.stop();
+      // A speech worker still loading gets the audio first; its load is watched for stalls.
+      await this.transcriberHandover;
       const owedMs = (this.ledger.owedSamples(this.ringWritePosition() ?? this.vadPosition) / SAMPLE_RATE) * 1000;
       const rtf = viewStats(await this.stats()).realTimeFactor;
       const finished = await Promise.race([

@@ -11,6 +11,11 @@ export const speaking = signal(false);
 /** Live figure: a partial decode is running or results are pending for the current segment. */
 export const transcribing = signal(false);
 export const loadProgress = signal<Record<string, LoadProgress>>({});
+/**
+ * The voice detector runs but the speech model is still loading: dictation
+ * can start (its audio waits in the ring for the speech worker), files cannot.
+ */
+export const transcriberLoading = signal(false);
 export const transcript = signal('');
 export const liveText = signal('');
 export const errorMessage = signal<string | null>(null);
@@ -28,6 +33,9 @@ export const restarts = signal(0);
 export const lastRecoveryMs = signal<number | null>(null);
 /** The chosen microphone's deviceId, or '' for the browser's default. */
 export const microphoneId = signal('');
+
+/** Nothing is running and both models are loaded: a file can be transcribed, the backend switched. */
+export const fullyReady = computed(() => phase.value === 'ready' && !transcriberLoading.value);
 
 export const loadFraction = computed(() => {
   const parts = Object.values(loadProgress.value);
@@ -59,13 +67,25 @@ export const status = computed((): { steady: string; detail: string } => {
       return { steady: 'Loading models…', detail: ` ${Math.round(loadFraction.value * 100)}%` };
     }
     case 'ready':
+      if (transcriberLoading.value) {
+        return {
+          steady: 'Loading the speech model… you can start speaking',
+          detail: ` ${Math.round(loadFraction.value * 100)}%`,
+        };
+      }
       return { steady: modelSource.value ? `Ready (models from the ${modelSource.value})` : 'Ready', detail: '' };
     case 'starting':
       return { steady: 'Starting microphone…', detail: '' };
     case 'listening':
       return {
         steady: 'Listening',
-        detail: speaking.value ? ': hearing speech' : transcribing.value ? ': transcribing' : '',
+        detail: transcriberLoading.value
+          ? ': the speech model is still loading, your words will follow'
+          : speaking.value
+            ? ': hearing speech'
+            : transcribing.value
+              ? ': transcribing'
+              : '',
       };
     case 'stopping':
       return { steady: 'Transcribing the last words…', detail: '' };

@@ -2,10 +2,10 @@ import { storage } from '../app/offline';
 import {
   backendDecision,
   backendSetting,
+  fullyReady,
   isolated,
   lastRecoveryMs,
   modelSource,
-  phase,
   restarts,
   stats,
 } from '../app/state';
@@ -59,7 +59,7 @@ export function Diagnostics({ onBackend }: { onBackend: (setting: BackendSetting
         Speech backend{' '}
         <select
           value={backendSetting.value}
-          disabled={phase.value !== 'ready'}
+          disabled={!fullyReady.value}
           onChange={(event) => onBackend(event.currentTarget.value as BackendSetting)}
         >
           <option value="auto">Automatic</option>

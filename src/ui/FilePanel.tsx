@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DictationController } from '../app/controller';
 import { cancelFileTranscription, fileJob, transcribeChosenFile } from '../app/file-controller';
-import { phase } from '../app/state';
+import { fullyReady } from '../app/state';
 
 const ACCEPT = 'audio/*,video/webm,.wav,.mp3,.ogg,.opus,.oga,.webm,.flac,.m4a,.aac';
 
@@ -52,7 +52,7 @@ export function FilePanel({ controller }: { controller: DictationController }) {
           type="file"
           accept={ACCEPT}
           aria-label="Transcribe a file"
-          disabled={phase.value !== 'ready'}
+          disabled={!fullyReady.value}
           onChange={(event) => {
             const input = event.currentTarget;
             const file = input.files?.[0];

@@ -69,6 +69,16 @@ export async function launch(options: LaunchOptions = {}): Promise<TestBrowser> 
 export async function openReady(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 120_000 });
+  await whenSpeechModelLoaded(page);
+}
+
+/**
+ * Start is usable once the voice detector runs; the speech model may still
+ * be loading then ("Loading the speech model… you can start speaking"). A
+ * test that times or faults the speech worker waits for "Ready".
+ */
+export async function whenSpeechModelLoaded(page: Page): Promise<void> {
+  await expect(page.getByRole('status')).toHaveText(/^Ready/, { timeout: 120_000 });
 }
 
 /**

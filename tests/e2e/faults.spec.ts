@@ -1,7 +1,15 @@
 import { expect, type Page, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { normalizeForWer, wordsInOrder } from '../../src/engine/wer';
-import { diagnostic, launch, openReady, type TestBrowser, TRANSCRIPTS, transcriptText } from './browser';
+import {
+  diagnostic,
+  launch,
+  openReady,
+  type TestBrowser,
+  TRANSCRIPTS,
+  transcriptText,
+  whenSpeechModelLoaded,
+} from './browser';
 
 /**
  * Faults injected at the worst moments, on the isolated path (shared ring)
@@ -52,6 +60,8 @@ async function instrument(page: Page): Promise<void> {
       endsSent: number;
       /** Never deliver segment ends to the STT from now on: their finals can never come. */
       swallowEnds: boolean;
+      /** Hold the speech worker's model load back this long: a slow device, or a slow disk. */
+      delaySttLoadMs: number;
       kill(names: string[]): void;
     };
     const hooks: Hooks = {
@@ -60,6 +70,7 @@ async function instrument(page: Page): Promise<void> {
       killAfterEnd: null,
       endsSent: 0,
       swallowEnds: false,
+      delaySttLoadMs: 0,
       kill(names) {
         for (const entry of hooks.workers) if (names.includes(entry.name)) entry.worker.terminate();
       },
@@ -67,14 +78,20 @@ async function instrument(page: Page): Promise<void> {
     (window as unknown as { __faults: Hooks }).__faults = hooks;
     const NativeWorker = window.Worker;
     window.Worker = class extends NativeWorker {
+      readonly name: string;
       constructor(url: string | URL, options?: WorkerOptions) {
         super(url, options);
-        hooks.workers.push({ name: options?.name ?? '', worker: this });
+        this.name = options?.name ?? '';
+        hooks.workers.push({ name: this.name, worker: this });
       }
       override postMessage(message: unknown, transfer?: unknown): void {
         const call = message as { path?: string[]; argumentList?: { value?: { type?: string } }[] };
         const isEnd = call?.path?.[0] === 'segment' && call.argumentList?.[0]?.value?.type === 'end';
         if (isEnd && hooks.swallowEnds) return;
+        if (call?.path?.[0] === 'load' && this.name === 'utter-stt' && hooks.delaySttLoadMs > 0) {
+          setTimeout(() => super.postMessage(message, transfer as Transferable[]), hooks.delaySttLoadMs);
+          return;
+        }
         super.postMessage(message, transfer as Transferable[]);
         if (!isEnd) return;
         hooks.endsSent++;
@@ -214,6 +231,26 @@ for (const path of PATHS) {
         ).toBeGreaterThan(2);
         await expectNoWordsLost(path, transcript);
         expect(await restarts(browser.page)).toBe(1);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    test('dictation started while the speech model still loads loses no words', async () => {
+      const browser = await launch({ wav: RECORDING, blockServiceWorkers: path === 'plain' });
+      const { page } = browser;
+      try {
+        await instrument(page);
+        await page.addInitScript(() => {
+          (window as unknown as { __faults: { delaySttLoadMs: number } }).__faults.delaySttLoadMs = 4000;
+        });
+        await page.goto(path === 'isolated' ? SERVERS.isolated : SERVERS.plain);
+        // Start is usable as soon as the voice detector runs; the person presses it at once.
+        await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+        await expect(page.getByRole('status')).toHaveText(/^Loading the speech model… you can start speaking/);
+        const transcript = await dictate(page);
+        await expectNoWordsLost(path, transcript);
+        expect(await restarts(page)).toBe(0);
       } finally {
         await browser.close();
       }
@@ -373,7 +410,7 @@ test('a failure in the audio worklet is reported and stops dictation', async () 
   }
 });
 
-test('a model download that stalls ends in a message and Retry, not a progress bar forever', async () => {
+test('a model download that stalls ends in a message and Retry, even while dictating', async () => {
   const browser = await launch({ wav: 'dictation-44k.wav', blockServiceWorkers: true });
   const { page } = browser;
   try {
@@ -382,11 +419,35 @@ test('a model download that stalls ends in a message and Retry, not a progress b
       if (!stall) return route.continue();
       // Never answers: the connection hangs.
     });
+    await page.addInitScript(() => {
+      const w = window as unknown as { __streams: MediaStream[] };
+      w.__streams = [];
+      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await getUserMedia(constraints);
+        w.__streams.push(stream);
+        return stream;
+      };
+    });
     await page.goto(SERVERS.plain);
+    // The voice detector is up, so the person may start; the speech model never arrives.
+    await page.getByRole('button', { name: 'Start dictation' }).click({ timeout: 60_000 });
+    await expect(page.getByRole('button', { name: 'Stop dictation' })).toBeVisible();
     await expect(page.getByRole('alert')).toContainText('could not be loaded', { timeout: 60_000 });
+    // The microphone was released, and what was said is marked as a gap, not silently dropped.
+    const tracks = await page.evaluate(() =>
+      (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) =>
+        s.getTracks().map((t) => t.readyState),
+      ),
+    );
+    expect(tracks).toEqual(['ended']);
+    const marked = await transcriptText(page);
+    expect(marked).toContain('[…]');
     stall = false;
     await page.getByRole('button', { name: 'Retry' }).click();
-    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
+    await whenSpeechModelLoaded(page);
+    await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled();
+    expect(await transcriptText(page)).toBe(marked);
   } finally {
     await browser.close();
   }

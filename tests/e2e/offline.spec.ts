@@ -72,6 +72,7 @@ test('first visit isolates the page; after dictating, every offline reload is re
     const asked = host.down();
     await context.setOffline(true);
     const readyMs: number[] = [];
+    const loadedMs: number[] = [];
     let transcript = online;
     for (let i = 0; i < OFFLINE_RELOADS; i++) {
       const started = Date.now();
@@ -80,6 +81,7 @@ test('first visit isolates the page; after dictating, every offline reload is re
       readyMs.push(Date.now() - started);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       await expect(page.getByRole('status')).toHaveText('Ready (models from the offline copy)');
+      loadedMs.push(Date.now() - started);
       // Nothing was lost across the reloads.
       await expect.poll(() => transcriptText(page)).toBe(transcript);
       if (i === 0) {
@@ -95,6 +97,7 @@ test('first visit isolates the page; after dictating, every offline reload is re
     }
     // How fast is a figure for `npm run bench` (cold start from the offline copy), not a timed assertion here.
     console.log(`offline reloads ready after ${readyMs.join(', ')} ms (median ${median(readyMs)} ms)`);
+    console.log(`speech model loaded after ${loadedMs.join(', ')} ms (median ${median(loadedMs)} ms)`);
     // Only the browser's update checks for the service worker script may reach the host.
     expect(asked.filter((path) => !path.endsWith('/sw.js'))).toEqual([]);
     const origin = new URL(host.url).origin;
