@@ -22,6 +22,7 @@ import wavefile from 'wavefile';
 import { StreamingResampler } from '../src/audio/resampler';
 import { AudioRing, DEFAULT_RING_CAPACITY } from '../src/audio/ring';
 import { TermBiasing } from '../src/engine/biasing';
+import { WASM_GRAPH_OPTIMIZATION } from '../src/engine/onnx';
 import { SileroVad } from '../src/engine/silero';
 import { TranscriptionScheduler } from '../src/engine/stt-scheduler';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
@@ -49,7 +50,12 @@ const audio = wav.getSamples(false, Float32Array) as unknown as Float32Array;
 
 ort.env.logLevel = 'error';
 const model = await loadMoonshine();
-const vad = new SileroVad(ort.Tensor, await ort.InferenceSession.create(join('public/models', 'silero-vad-v5.onnx')));
+const vad = new SileroVad(
+  ort.Tensor,
+  await ort.InferenceSession.create(join('public/models', 'silero-vad-v5.onnx'), {
+    graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
+  }),
+);
 const list = TermBiasing.build([TERM], biasTokenizer);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { frameRms } from '../src/engine/levels';
+import { WASM_GRAPH_OPTIMIZATION } from '../src/engine/onnx';
 import { Segmenter } from '../src/engine/segmenter';
 import { DecodeBiasing } from '../src/engine/short-segment';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
@@ -29,7 +30,12 @@ const SECOND = 16000;
 const dir = mkdtempSync(join(tmpdir(), 'utter-anchoring-'));
 ort.env.logLevel = 'error';
 const model = await loadMoonshine();
-const vad = new SileroVad(ort.Tensor, await ort.InferenceSession.create('public/models/silero-vad-v5.onnx'));
+const vad = new SileroVad(
+  ort.Tensor,
+  await ort.InferenceSession.create('public/models/silero-vad-v5.onnx', {
+    graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
+  }),
+);
 const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
 /** `human` measures the recordings only. */

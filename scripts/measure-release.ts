@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { frameRms } from '../src/engine/levels';
+import { WASM_GRAPH_OPTIMIZATION } from '../src/engine/onnx';
 import { Segmenter } from '../src/engine/segmenter';
 import { DecodeBiasing } from '../src/engine/short-segment';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
@@ -49,7 +50,12 @@ const HESITATIONS_MS = [250, 350, 450, 600];
 const dir = mkdtempSync(join(tmpdir(), 'utter-release-'));
 ort.env.logLevel = 'error';
 const model = await loadMoonshine();
-const vad = new SileroVad(ort.Tensor, await ort.InferenceSession.create('public/models/silero-vad-v5.onnx'));
+const vad = new SileroVad(
+  ort.Tensor,
+  await ort.InferenceSession.create('public/models/silero-vad-v5.onnx', {
+    graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
+  }),
+);
 const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
 /** A fixed sequence, so every run adds the same noise. */

@@ -25,10 +25,13 @@ export type GraphOptimization = 'all' | 'disabled';
  * 146 → 130 MB once dictating, session creation 1.7 → 0.9 s, encoder speed and
  * every hypothesis unchanged (tests/integration/moonshine-decoding.test.ts
  * checks the encoder's output). The decoder keeps its fusions: unoptimised,
- * each token took 1.7× as long.
+ * each token took 1.7× as long. Silero is built unoptimised too: its session
+ * is what Start waits for, and in the browser it took 270–350 ms instead of
+ * ~620 (in Node, cold: 720–845 against 860–1020 ms), with no slower frames
+ * and the same probabilities (tests/integration/silero-build.test.ts).
  */
 export const WASM_GRAPH_OPTIMIZATION = {
   moonshineEncoder: 'disabled',
   moonshineDecoder: 'all',
-  silero: 'all',
+  silero: 'disabled',
 } as const satisfies Record<string, GraphOptimization>;

@@ -23,6 +23,7 @@ import { WaveFile } from 'wavefile';
 import { droppedPartialWords, guardFinal } from '../../src/engine/final-guard';
 import { frameRms } from '../../src/engine/levels';
 import { MoonshineModel } from '../../src/engine/moonshine';
+import { WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
 import { Segmenter } from '../../src/engine/segmenter';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../../src/engine/silero';
 import { DEFAULT_CADENCE } from '../../src/engine/stt-scheduler';
@@ -159,7 +160,9 @@ describe('final guard with the real models', { timeout: TIMEOUT_MS }, () => {
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
     const [vadSession, encoder, decoder] = await Promise.all([
-      ort.InferenceSession.create(readFileSync(new URL('silero-vad-v5.onnx', MODELS))),
+      ort.InferenceSession.create(readFileSync(new URL('silero-vad-v5.onnx', MODELS)), {
+        graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
+      }),
       ort.InferenceSession.create(readFileSync(new URL('moonshine-tiny-encoder.onnx', MODELS))),
       ort.InferenceSession.create(readFileSync(new URL('moonshine-tiny-decoder-merged.onnx', MODELS))),
     ]);

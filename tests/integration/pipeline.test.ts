@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WaveFile } from 'wavefile';
 import { AudioRing, DEFAULT_RING_CAPACITY } from '../../src/audio/ring';
 import { MoonshineModel } from '../../src/engine/moonshine';
+import { WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
 import { DEFAULT_SEGMENTER_OPTIONS } from '../../src/engine/segmenter';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../../src/engine/silero';
 import { type TranscribeRequest, TranscriptionScheduler } from '../../src/engine/stt-scheduler';
@@ -202,7 +203,9 @@ describe('speech pipeline with the real models (onnxruntime-web WASM)', { timeou
     ort.env.wasm.numThreads = 1;
     ort.env.logLevel = 'error';
     const [vadSession, encoder, decoder] = await Promise.all([
-      ort.InferenceSession.create(join(MODELS, 'silero-vad-v5.onnx')),
+      ort.InferenceSession.create(join(MODELS, 'silero-vad-v5.onnx'), {
+        graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
+      }),
       ort.InferenceSession.create(join(MODELS, 'moonshine-tiny-encoder.onnx')),
       ort.InferenceSession.create(join(MODELS, 'moonshine-tiny-decoder-merged.onnx')),
     ]);

@@ -14,6 +14,7 @@ import wavefile from 'wavefile';
 import { StreamingResampler } from '../../src/audio/resampler';
 import { AudioRing, DEFAULT_RING_CAPACITY } from '../../src/audio/ring';
 import { frameRms } from '../../src/engine/levels';
+import { WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
 import { Segmenter } from '../../src/engine/segmenter';
 import { DecodeBiasing } from '../../src/engine/short-segment';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../../src/engine/silero';
@@ -44,7 +45,12 @@ export async function readAtStartOffsets(fixture: string, offsets: number): Prom
   const inputRate = (wav.fmt as { sampleRate: number }).sampleRate;
   ort.env.logLevel = 'error';
   const model = await loadMoonshine();
-  const vad = new SileroVad(ort.Tensor, await ort.InferenceSession.create('public/models/silero-vad-v5.onnx'));
+  const vad = new SileroVad(
+    ort.Tensor,
+    await ort.InferenceSession.create('public/models/silero-vad-v5.onnx', {
+      graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
+    }),
+  );
   const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
   const readings: OffsetReading[] = [];
