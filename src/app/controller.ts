@@ -18,7 +18,7 @@ import { copyOnStop } from './copy-on-stop';
 import { vocabulary, voiceCommands } from './dictation-settings';
 import { dictationTarget } from './dictation-target';
 import { describeError, describeMicrophoneError, missingBrowserFeatures } from './errors';
-import { DictationPipeline } from './pipeline';
+import { DictationPipeline, SupersededLoadError } from './pipeline';
 import { commitSegment, editText, flushEdits, restoreLastSession, sessionClockMs } from './sessions';
 import { readPref, writePref } from './sessions-store';
 import * as state from './state';
@@ -130,6 +130,8 @@ export class DictationController {
       });
       if (decision.measuredMs) void writePref('backendDecision', decision).catch(() => {});
     } catch (error) {
+      // A Retry started a newer load: that one reports.
+      if (error instanceof SupersededLoadError) return;
       // A dictation started meanwhile was stopped by the pipeline, and its microphone released.
       this.audioContext = null;
       batch(() => {
@@ -173,6 +175,8 @@ export class DictationController {
     });
     try {
       const { track, context, startSample } = await pipeline.start(state.microphoneId.value || undefined);
+      // A load that failed as the microphone opened ended this dictation already, and left Retry.
+      if (state.phase.value !== 'starting') return;
       this.dictationBase = { sample: startSample, ms: sessionClockMs() };
       // Segment ids start again with each dictation.
       this.finalised.clear();
@@ -186,6 +190,8 @@ export class DictationController {
       if (chosen && used !== undefined && used !== chosen) state.notice.value = MICROPHONE_FALLBACK_NOTICE;
       state.phase.value = 'listening';
     } catch (error) {
+      // A load that failed meanwhile already left 'failed', with Retry: keep that.
+      if (state.phase.value !== 'starting') return;
       batch(() => {
         state.errorMessage.value = describeMicrophoneError(error);
         state.phase.value = 'ready';
@@ -232,8 +238,8 @@ export class DictationController {
       this.audioContext = null;
       batch(() => {
         clearLiveState();
-        // A worker that gave up meanwhile left the app 'failed', with Retry.
-        if (state.phase.value === 'stopping') state.phase.value = 'ready';
+        // A worker that gave up, or a load that failed, meanwhile leaves the app 'failed', with Retry.
+        if (state.phase.value === 'stopping' && !pipeline.halted) state.phase.value = 'ready';
       });
       // Copy on stop (a setting): once the last words are in, so the clipboard holds the whole transcript.
       if (copyOnStop.value && state.transcript.value) void this.copy();
@@ -393,14 +399,22 @@ export class DictationController {
 
   private startStatsPolling(): void {
     if (this.statsTimer !== null) return;
+    // Without shared memory the figures come from the workers, which may be busy loading a
+    // model: one poll at a time, so answers never pile up behind a session build.
+    let polling = false;
     this.statsTimer = setInterval(async () => {
       const pipeline = this.pipeline;
-      if (!pipeline) return;
-      const view = viewStats(await pipeline.stats());
-      batch(() => {
-        state.stats.value = view;
-        state.levelDb.value = state.phase.value === 'listening' ? view.levelDb : -100;
-      });
+      if (!pipeline || polling) return;
+      polling = true;
+      try {
+        const view = viewStats(await pipeline.stats());
+        batch(() => {
+          state.stats.value = view;
+          state.levelDb.value = state.phase.value === 'listening' ? view.levelDb : -100;
+        });
+      } finally {
+        polling = false;
+      }
     }, 100);
   }
 }

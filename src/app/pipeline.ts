@@ -66,6 +66,11 @@ async function loadMode(replacing: Promise<ModelFiles> | undefined): Promise<Loa
   return replacing ? { kind: 'replacement', files: await replacing } : { kind: 'first' };
 }
 
+/** An older load's outcome, after a Retry started a newer one: nothing to report. */
+export class SupersededLoadError extends Error {
+  override name = 'SupersededLoadError';
+}
+
 /** Resolves once `done()` holds, checking every `everyMs`. */
 async function until(done: () => boolean, everyMs = 20): Promise<void> {
   while (!done()) await sleep(everyMs);
@@ -95,7 +100,8 @@ function withStallWatch<T>(stallMs: number, work: (poke: () => void) => Promise<
  *
  * Segment events travel VAD → main → STT: the main thread records each one in
  * the ledger before passing it on, on a single ordered channel, so the ledger
- * is exactly what the STT worker was told. A worker that fails is replaced,
+ * is exactly what the STT worker was told (or, while its model still loads,
+ * will be told, in one replay). A worker that fails is replaced,
  * and its replacement picks up from the ledger and the audio still held
  * (the shared ring, or the worklet's own ring on the MessagePort path).
  */
@@ -119,6 +125,14 @@ export class DictationPipeline {
   private readonly recovering = new Map<WorkerId, Promise<void>>();
   private readonly policies: Record<WorkerId, RestartPolicy> = { vad: new RestartPolicy(), stt: new RestartPolicy() };
   private gaveUp = false;
+  /**
+   * Bumped by every `load` (the first, and each Retry): what an older load or
+   * an older recovery still running finds out afterwards must not touch the
+   * workers of a newer one.
+   */
+  private epoch = 0;
+  /** A failed load's teardown, while it runs: Stop waits for it. */
+  private halting: Promise<void> | null = null;
   private vocabulary: { terms: VocabularyTerms; commands: boolean } = { terms: [], commands: true };
   /** onnxruntime's WebAssembly, compiled by the first workers and instantiated by every replacement. */
   private compiledRuntimes: CompiledRuntimes = {};
@@ -174,6 +188,9 @@ export class DictationPipeline {
     remembered: BackendDecision | null,
     onProgress: (progress: LoadProgress) => void,
   ): Promise<{ transcriber: Promise<BackendDecision> }> {
+    const epoch = ++this.epoch;
+    // Recoveries of the workers being replaced end on their own (they check the epoch).
+    this.recovering.clear();
     this.gaveUp = false;
     this.policies.vad.reset();
     this.policies.stt.reset();
@@ -193,8 +210,8 @@ export class DictationPipeline {
     const transcriber = watched((progress) => this.startStt(setting, remembered, progress));
     this.transcriberLoad = transcriber.then(
       () => {
-        this.loaded.stt = true;
-        return true;
+        if (epoch === this.epoch) this.loaded.stt = true;
+        return epoch === this.epoch;
       },
       () => false,
     );
@@ -206,11 +223,13 @@ export class DictationPipeline {
       });
     } catch (error) {
       transcriber.catch(() => {});
-      await this.halt();
+      if (epoch === this.epoch) await this.halt();
       throw error;
     }
     return {
       transcriber: transcriber.catch(async (error) => {
+        // A newer load (a Retry) replaced these workers: its own outcome is what counts.
+        if (epoch !== this.epoch) throw new SupersededLoadError();
         await this.halt();
         throw error;
       }),
@@ -326,6 +345,12 @@ export class DictationPipeline {
     // Port path: each capture numbers its samples from 0. Shared ring: it continues the page's timeline.
     const startSample = this.ring ? new AudioRing(this.ring).writePosition() : 0;
     const capture = await startCapture(this.ring, deviceId, (message) => this.callbacks.onCaptureFailed(message));
+    if (this.gaveUp) {
+      // The load failed while the person was still allowing the microphone.
+      await capture.stop();
+      await capture.close();
+      throw new Error('The speech models are not running; press Retry');
+    }
     this.ledger.clear();
     this.vadPosition = startSample;
     this.capture = capture;
@@ -343,15 +368,17 @@ export class DictationPipeline {
   /**
    * Starts the speech worker on this dictation's audio: now, or once its
    * first load is done. Meanwhile the voice detector already segments, the
-   * ledger keeps what it found, and the audio waits (the ring holds 32 s; on
-   * the port path the port queues the chunks), so the replay then owes the
-   * speech worker everything, exactly as for a replaced worker.
+   * ledger keeps what it found, and the audio waits: in the shared ring, or
+   * on the port path queued on the port, for the speech worker's own ring.
+   * Either ring holds 32 s: audio older than that when the load ends (a slow
+   * first download) is counted as lost and marked as a gap, as for a replaced
+   * worker; the replay then owes the speech worker everything else.
    */
   private transcribeOnceLoaded(capture: Capture): Promise<void> {
     if (this.loaded.stt) return this.startTranscribing(capture.sources.stt);
     const generation = this.stt.generation;
     this.transcriberHandover = this.transcriberLoad.then(async (loaded) => {
-      // A replacement (after a failure since) was already given the audio by `restartStt`.
+      // Defensive: a worker that failed before its first load was done failed that load (halt).
       if (!loaded || this.capture !== capture || !this.stt.isCurrent(generation)) return;
       await this.startTranscribing(capture.sources.stt).catch(() => {
         // The worker failed as it started: its replacement takes over (see `restartStt`).
@@ -439,11 +466,12 @@ export class DictationPipeline {
     if (running) return running;
     const policy = this.policies[id];
     const noticedAt = performance.now();
+    const epoch = this.epoch;
     const work = (async () => {
       let lastError: unknown = reason;
       for (let delay = policy.onDeath(performance.now()); delay !== null; delay = policy.onDeath(performance.now())) {
         if (delay > 0) await sleep(delay);
-        if (this.gaveUp) return;
+        if (this.gaveUp || epoch !== this.epoch) return;
         try {
           await withStallWatch(LOAD_STALL_MS, async () => {
             if (id === 'vad') await this.restartVad();
@@ -455,8 +483,11 @@ export class DictationPipeline {
           lastError = error;
         }
       }
-      await this.giveUp(id, lastError instanceof Error ? lastError.message : String(lastError));
-    })().finally(() => this.recovering.delete(id));
+      if (epoch === this.epoch)
+        await this.giveUp(id, lastError instanceof Error ? lastError.message : String(lastError));
+    })().finally(() => {
+      if (this.recovering.get(id) === work) this.recovering.delete(id);
+    });
     this.recovering.set(id, work);
     return work;
   }
@@ -497,11 +528,20 @@ export class DictationPipeline {
   }
 
   /** A load failed: any dictation stops (what is owed becomes gaps) and both workers go, until Retry. */
-  private async halt(): Promise<void> {
+  private halt(): Promise<void> {
     this.gaveUp = true;
     this.vad.terminate();
     this.stt.terminate();
-    await this.endCapture();
+    const halting = this.endCapture().then(() => {
+      if (this.halting === halting) this.halting = null;
+    });
+    this.halting = halting;
+    return halting;
+  }
+
+  /** The workers were given up on (a failed load, or one that kept dying): only Retry starts them again. */
+  get halted(): boolean {
+    return this.gaveUp;
   }
 
   /** Releases the microphone, if a dictation runs, and marks what it still owed as gaps. */
@@ -509,9 +549,10 @@ export class DictationPipeline {
     const capture = this.capture;
     if (!capture) return false;
     this.capture = null;
+    // The gaps first: whoever sees the dictation end (Stop, Copy on stop) sees them.
+    this.abandonOwed();
     await capture.stop();
     await capture.close();
-    this.abandonOwed();
     return true;
   }
 
@@ -526,7 +567,8 @@ export class DictationPipeline {
    * Stops the microphone at once, then lets the workers finish the audio
    * already captured: the last words still become final text, even if a
    * worker has to be replaced on the way. Bounded (see `stopBudgetMs`): what
-   * is left is marked as gaps.
+   * is left is marked as gaps. A speech model still loading is waited for
+   * first; its load's stall watch bounds that wait.
    */
   async stop(): Promise<void> {
     const capture = this.capture;
@@ -544,6 +586,8 @@ export class DictationPipeline {
       if (!finished) this.abandonOwed();
     } finally {
       this.capture = null;
+      // A failed load ending this dictation meanwhile: its gaps are in before Stop returns.
+      if (this.halting) await this.halting;
       await capture.close();
       await this.vad.call((r) => r.stop()).catch(() => {});
       await this.stt.call((r) => r.stop()).catch(() => {});

@@ -150,7 +150,10 @@ export class SupervisedWorker<Api extends SupervisedApi> {
     this.onFailure(this, reason);
   }
 
+  /** Ends the worker; calls still in flight reject (WorkerDiedError), so nothing waits on it forever. */
   terminate(): void {
+    for (const died of this.onDeath) died('it was stopped');
+    this.onDeath.clear();
     this.stopWatching();
     this.lifeWatch?.abort();
     this.lifeWatch = null;

@@ -27,8 +27,9 @@ export type GraphOptimization = 'all' | 'disabled';
  * checks the encoder's output). The decoder keeps its fusions: unoptimised,
  * each token took 1.7× as long. Silero is built unoptimised too: its session
  * is what Start waits for, and in the browser it took 270–350 ms instead of
- * ~620 (in Node, cold: 720–845 against 860–1020 ms), with no slower frames
- * and the same probabilities (tests/integration/silero-build.test.ts).
+ * ~620 ('extended': 310–590), with the same probabilities
+ * (tests/integration/silero-build.test.ts). The price is per frame: 0.94
+ * against 0.72 ms in Node, interleaved, 0.7% of a core while listening.
  */
 export const WASM_GRAPH_OPTIMIZATION = {
   moonshineEncoder: 'disabled',
