@@ -39,15 +39,17 @@ interface TrieNode {
   children: Map<number, TrieNode>;
   /** Tokens from the root: how many bonuses a hypothesis on this node has collected. */
   depth: number;
+  /** The bonus for choosing this node's token: the largest of the terms through it. */
+  bonus: number;
   /** A whole term ends here (a longer one may go on): stopping here abandons nothing. */
   terminal: boolean;
 }
 
 function node(depth: number): TrieNode {
-  return { children: new Map(), depth, terminal: false };
+  return { children: new Map(), depth, bonus: 0, terminal: false };
 }
 
-function insert(root: TrieNode, tokens: readonly number[]): void {
+function insert(root: TrieNode, tokens: readonly number[], bonus: number): void {
   let at = root;
   for (const token of tokens) {
     let next = at.children.get(token);
@@ -55,6 +57,7 @@ function insert(root: TrieNode, tokens: readonly number[]): void {
       next = node(at.depth + 1);
       at.children.set(token, next);
     }
+    next.bonus = Math.max(next.bonus, bonus);
     at = next;
   }
   if (at.depth > 0) at.terminal = true;
@@ -75,6 +78,11 @@ export function termSpellings(term: string): string[] {
   return [...new Set(spellings)];
 }
 
+/** Terms that share a bonus. */
+export interface TermGroup extends BiasOptions {
+  terms: readonly string[];
+}
+
 /** The listed terms as a token-prefix trie; build once per list, then `begin()` once per decode. */
 export class TermBiasing {
   private constructor(
@@ -84,25 +92,31 @@ export class TermBiasing {
     private readonly attached: TrieNode,
     /** Tokens ending with an opener, after which `attached` terms may start. */
     private readonly openers: ReadonlySet<number>,
-    readonly options: BiasOptions,
   ) {}
 
   static build(terms: readonly string[], tokenizer: BiasTokenizer, options: BiasOptions = DEFAULT_BIAS): TermBiasing {
+    return TermBiasing.buildGroups([{ terms, ...options }], tokenizer);
+  }
+
+  /** Several lists in one trie, each with its own bonus; where terms share a prefix the larger bonus counts. */
+  static buildGroups(groups: readonly TermGroup[], tokenizer: BiasTokenizer): TermBiasing {
     const spaced = node(0);
     const attached = node(0);
-    for (const term of terms) {
-      const text = term.replace(/\s+/gu, ' ').trim();
-      if (!text) continue;
-      for (const spelling of termSpellings(text)) {
-        insert(spaced, tokenizer.encode(spelling, true));
-        insert(attached, tokenizer.encode(spelling, false));
+    for (const { terms, bonus } of groups) {
+      for (const term of terms) {
+        const text = term.replace(/\s+/gu, ' ').trim();
+        if (!text) continue;
+        for (const spelling of termSpellings(text)) {
+          insert(spaced, tokenizer.encode(spelling, true), bonus);
+          insert(attached, tokenizer.encode(spelling, false), bonus);
+        }
       }
     }
     const openers = new Set<number>();
     tokenizer.pieces.forEach((piece, id) => {
       if (OPENER.test(piece)) openers.add(id);
     });
-    return new TermBiasing(spaced, attached, openers, options);
+    return new TermBiasing(spaced, attached, openers);
   }
 
   /** How many distinct token paths the trie holds from its word-start root (for tests and diagnostics). */
@@ -112,7 +126,7 @@ export class TermBiasing {
 
   /** State for one decode. */
   begin(): BiasDecoding {
-    return new BiasDecoding(this.spaced, this.attached, this.openers, this.options);
+    return new BiasDecoding(this.spaced, this.attached, this.openers);
   }
 }
 
@@ -158,7 +172,6 @@ export class BiasDecoding {
     private readonly spaced: TrieNode,
     private readonly attached: TrieNode,
     private readonly openers: ReadonlySet<number>,
-    private readonly options: BiasOptions,
   ) {}
 
   private roots(): TrieNode[] {
@@ -170,14 +183,17 @@ export class BiasDecoding {
    * token that starts or continues a term, in place. Returns those tokens.
    */
   apply(logits: Float32Array, offset: number): number[] {
-    const boosted = new Set<number>();
-    for (const root of this.roots()) for (const token of root.children.keys()) boosted.add(token);
-    for (const { node } of this.active) for (const token of node.children.keys()) boosted.add(token);
-    for (const token of boosted) {
+    const boosted = new Map<number, number>();
+    const offer = (from: TrieNode) => {
+      for (const [token, next] of from.children) boosted.set(token, Math.max(boosted.get(token) ?? 0, next.bonus));
+    };
+    for (const root of this.roots()) offer(root);
+    for (const { node } of this.active) offer(node);
+    for (const [token, bonus] of boosted) {
       const at = offset + token;
-      if (at < logits.length) logits[at] = (logits[at] as number) + this.options.bonus;
+      if (at < logits.length) logits[at] = (logits[at] as number) + bonus;
     }
-    return [...boosted];
+    return [...boosted.keys()];
   }
 
   /** The decoder chose `token` (`steered`: only because of the bonus). */

@@ -57,14 +57,19 @@ const STANDALONE: ReadonlyArray<readonly [Exclude<Utterance['kind'], 'text'>, re
   ['stop', ['stop dictation', 'stop listening']],
 ];
 
+/** The model's spellings of the phrases above (glued, plural), not new phrases people say. */
+const MODEL_SPELLINGS = ['fullstop', 'newline', 'semi colon', 'open quotes', 'close quotes'];
+
 /**
- * Every command as people say it (one spelling each, lowercase), for the
- * decoder to lean towards on short segments (see `short-segment.ts`); the
- * glued and plural forms above are the model's spellings, not new phrases.
+ * Every inline mark as people say it (one spelling each, lowercase), for the
+ * decoder to lean towards in every segment (see `short-segment.ts`).
  */
-export const COMMAND_PHRASES: readonly string[] = [...MARKS, ...STANDALONE]
-  .flatMap(([, phrases]) => phrases)
-  .filter((phrase) => !['fullstop', 'newline', 'semi colon', 'open quotes', 'close quotes'].includes(phrase));
+export const MARK_PHRASES: readonly string[] = MARKS.flatMap(([, phrases]) => phrases).filter(
+  (phrase) => !MODEL_SPELLINGS.includes(phrase),
+);
+
+/** Every command as people say it, marks and standalone commands, for short segments. */
+export const COMMAND_PHRASES: readonly string[] = [...MARK_PHRASES, ...STANDALONE.flatMap(([, phrases]) => phrases)];
 
 /** After one of these words a punctuation word is a noun ("a comma", "the colon"), not a command. */
 const DETERMINERS = new Set(['a', 'an', 'the', 'my', 'your', 'his', 'its', 'our', 'their', 'each', 'every']);

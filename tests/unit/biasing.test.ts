@@ -155,3 +155,24 @@ describe('greedy decoding with a term list', () => {
     expect(result).toMatchObject({ tokens: [SHE], finished: true });
   });
 });
+
+describe('TermBiasing.buildGroups', () => {
+  it('gives each list its own bonus, and the larger one where their terms share a token', () => {
+    const grouped = TermBiasing.buildGroups(
+      [
+        { terms: ['Comcast'], bonus: 4 },
+        { terms: ['comma', 'colon'], bonus: 2 },
+      ],
+      biasTokenizer,
+    );
+    const logits = new Float32Array(biasTokenizer.pieces.length);
+    grouped.begin().apply(logits, 0);
+    const tokens = (word: string) => biasTokenizer.encode(word, true);
+    expect(logits[tokens('colon')[0] as number]).toBe(2);
+    expect(logits[tokens('comma')[0] as number]).toBe(2);
+    // "Comma" (a spelling of "comma") and "Comcast" both begin with "▁Com".
+    const shared = tokens('Comma')[0] as number;
+    expect(tokens('Comcast')[0]).toBe(shared);
+    expect(logits[shared]).toBe(4);
+  });
+});

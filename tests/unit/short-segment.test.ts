@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BIAS } from '../../src/engine/biasing';
 import { COMMAND_PHRASES, parseUtterance } from '../../src/engine/commands';
-import { DecodeBiasing, SHORT_SEGMENT_SAMPLES } from '../../src/engine/short-segment';
+import { DecodeBiasing, INLINE_MARK_BONUS, SHORT_SEGMENT_SAMPLES } from '../../src/engine/short-segment';
 import { biasTokenizer } from '../../src/engine/tokenizer';
 
 describe('COMMAND_PHRASES', () => {
@@ -21,22 +22,30 @@ describe('COMMAND_PHRASES', () => {
 describe('DecodeBiasing', () => {
   const commandsOnly = DecodeBiasing.build([], true, biasTokenizer);
 
-  it('leans towards the commands on short segments only', () => {
-    const short = commandsOnly.forSamples(SHORT_SEGMENT_SAMPLES);
-    expect(short).not.toBeNull();
-    const comma = biasTokenizer.encode('comma', true)[0] as number;
+  /** The bonus each word's first token gets at the start of a decode of `samples`. */
+  const startBonus = (biasing: DecodeBiasing, samples: number, word: string) => {
     const logits = new Float32Array(biasTokenizer.pieces.length);
-    short?.begin().apply(logits, 0);
-    expect(logits[comma]).toBeGreaterThan(0);
-    expect(commandsOnly.forSamples(SHORT_SEGMENT_SAMPLES + 1)).toBeNull();
+    biasing.forSamples(samples)?.begin().apply(logits, 0);
+    return logits[biasTokenizer.encode(word, true)[0] as number];
+  };
+
+  it('leans towards every command on short segments, and towards the inline marks, less, on longer ones', () => {
+    expect(startBonus(commandsOnly, SHORT_SEGMENT_SAMPLES, 'comma')).toBe(DEFAULT_BIAS.bonus);
+    expect(startBonus(commandsOnly, SHORT_SEGMENT_SAMPLES, 'scratch')).toBe(DEFAULT_BIAS.bonus);
+    expect(startBonus(commandsOnly, SHORT_SEGMENT_SAMPLES + 1, 'comma')).toBe(INLINE_MARK_BONUS);
+    expect(INLINE_MARK_BONUS).toBeLessThan(DEFAULT_BIAS.bonus);
+    // A standalone command counts only as a whole (short) segment: nothing leans towards it in a sentence.
+    expect(startBonus(commandsOnly, SHORT_SEGMENT_SAMPLES + 1, 'scratch')).toBe(0);
   });
 
-  it('keeps the listed terms on every segment, adding the commands on short ones', () => {
+  it('keeps the listed terms, at their own bonus, on every segment, adding the commands on short ones', () => {
     const both = DecodeBiasing.build(['Kubernetes'], true, biasTokenizer);
     const long = both.forSamples(10 * SHORT_SEGMENT_SAMPLES);
     const short = both.forSamples(1);
     expect(long?.startTokens).toBeGreaterThan(0);
     expect(short?.startTokens).toBeGreaterThan(long?.startTokens ?? 0);
+    expect(startBonus(both, 10 * SHORT_SEGMENT_SAMPLES, 'Kubernetes')).toBe(DEFAULT_BIAS.bonus);
+    expect(startBonus(both, 10 * SHORT_SEGMENT_SAMPLES, 'comma')).toBe(INLINE_MARK_BONUS);
   });
 
   it('with voice commands off, short segments get only the listed terms', () => {
