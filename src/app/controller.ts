@@ -175,8 +175,11 @@ export class DictationController {
     });
     try {
       const { track, context, startSample } = await pipeline.start(state.microphoneId.value || undefined);
-      // A load that failed as the microphone opened ended this dictation already, and left Retry.
-      if (state.phase.value !== 'starting') return;
+      // A load that failed as the microphone opened left Retry: end what the pipeline started.
+      if (state.phase.value !== 'starting') {
+        void pipeline.stop();
+        return;
+      }
       this.dictationBase = { sample: startSample, ms: sessionClockMs() };
       // Segment ids start again with each dictation.
       this.finalised.clear();
@@ -190,8 +193,8 @@ export class DictationController {
       if (chosen && used !== undefined && used !== chosen) state.notice.value = MICROPHONE_FALLBACK_NOTICE;
       state.phase.value = 'listening';
     } catch (error) {
-      // A load that failed meanwhile already left 'failed', with Retry: keep that.
-      if (state.phase.value !== 'starting') return;
+      // A load that failed meanwhile leaves (or already left) 'failed', with Retry: keep that.
+      if (state.phase.value !== 'starting' || pipeline.halted) return;
       batch(() => {
         state.errorMessage.value = describeMicrophoneError(error);
         state.phase.value = 'ready';

@@ -71,6 +71,12 @@ export class SupersededLoadError extends Error {
   override name = 'SupersededLoadError';
 }
 
+/** Stops the microphone and the audio graph. */
+async function releaseCapture(capture: Capture): Promise<void> {
+  await capture.stop();
+  await capture.close();
+}
+
 /** Resolves once `done()` holds, checking every `everyMs`. */
 async function until(done: () => boolean, everyMs = 20): Promise<void> {
   while (!done()) await sleep(everyMs);
@@ -227,12 +233,18 @@ export class DictationPipeline {
       throw error;
     }
     return {
-      transcriber: transcriber.catch(async (error) => {
-        // A newer load (a Retry) replaced these workers: its own outcome is what counts.
-        if (epoch !== this.epoch) throw new SupersededLoadError();
-        await this.halt();
-        throw error;
-      }),
+      transcriber: transcriber.then(
+        (decision) => {
+          // A newer load (a Retry) replaced these workers: its own outcome is what counts.
+          if (epoch !== this.epoch) throw new SupersededLoadError();
+          return decision;
+        },
+        async (error) => {
+          if (epoch !== this.epoch) throw new SupersededLoadError();
+          await this.halt();
+          throw error;
+        },
+      ),
     };
   }
 
@@ -245,6 +257,7 @@ export class DictationPipeline {
     replacing?: Promise<ModelFiles>,
   ): Promise<void> {
     this.vad.spawn();
+    const generation = this.vad.generation;
     const ping = (r: Comlink.Remote<VadApi>) => r.ping();
     const onBeat = (position: number) => {
       if (position >= 0) this.vadPosition = position;
@@ -252,6 +265,8 @@ export class DictationPipeline {
     this.vad.watch(ping, onBeat, LOADING_HANG_MS);
     await this.runtimeCompiled;
     const mode = await loadMode(replacing);
+    // Meanwhile a newer load (a Retry) may have spawned another worker: this start is over.
+    if (!this.vad.isCurrent(generation)) throw new SupersededLoadError();
     await this.vad.call((r) =>
       r.load(this.modelUrls(), this.sharedCounters, Comlink.proxy(onProgress ?? (() => {})), sendLoadMode(mode)),
     );
@@ -266,11 +281,14 @@ export class DictationPipeline {
     replacing?: Promise<ModelFiles>,
   ): Promise<BackendDecision> {
     this.stt.spawn();
+    const generation = this.stt.generation;
     this.stt.watch((r) => r.ping(), undefined, LOADING_HANG_MS);
     // Before anything is decoded: a replacement's replay is the person's words too.
     void this.sendVocabulary();
     await this.runtimeCompiled;
     const mode = await loadMode(replacing);
+    // Meanwhile a newer load (a Retry) may have spawned another worker: this start is over.
+    if (!this.stt.isCurrent(generation)) throw new SupersededLoadError();
     const decision = await this.stt.call((r) =>
       r.load(
         this.modelUrls(),
@@ -289,7 +307,7 @@ export class DictationPipeline {
 
   /**
    * The Vocabulary setting's terms, which the decoder leans towards, and
-   * whether voice commands are on (short segments lean towards them). Kept
+   * whether voice commands are on (dictation leans towards them too). Kept
    * here so that every speech worker, a replacement included, has them before
    * it decodes anything.
    */
@@ -342,13 +360,13 @@ export class DictationPipeline {
     if (this.gaveUp || !this.vad.running || !this.stt.running) {
       throw new Error('The speech models are not running; press Retry');
     }
+    const epoch = this.epoch;
     // Port path: each capture numbers its samples from 0. Shared ring: it continues the page's timeline.
     const startSample = this.ring ? new AudioRing(this.ring).writePosition() : 0;
     const capture = await startCapture(this.ring, deviceId, (message) => this.callbacks.onCaptureFailed(message));
-    if (this.gaveUp) {
-      // The load failed while the person was still allowing the microphone.
-      await capture.stop();
-      await capture.close();
+    if (this.gaveUp || epoch !== this.epoch) {
+      // The load failed (or a Retry began) while the person was still allowing the microphone.
+      await releaseCapture(capture);
       throw new Error('The speech models are not running; press Retry');
     }
     this.ledger.clear();
@@ -358,8 +376,7 @@ export class DictationPipeline {
       await Promise.all([this.transcribeOnceLoaded(capture), this.startDetecting(capture.sources.vad)]);
     } catch (error) {
       this.capture = null;
-      await capture.stop();
-      await capture.close();
+      await releaseCapture(capture);
       throw error;
     }
     return { track: capture.track, context: capture.context, startSample };
@@ -480,6 +497,8 @@ export class DictationPipeline {
           this.callbacks.onWorkerRecovered(id, performance.now() - noticedAt);
           return;
         } catch (error) {
+          // A newer load (a Retry) owns the workers now, and reset the restart count.
+          if (epoch !== this.epoch) return;
           lastError = error;
         }
       }
@@ -520,10 +539,7 @@ export class DictationPipeline {
   private async giveUp(id: WorkerId, reason: string): Promise<void> {
     this.gaveUp = true;
     (id === 'vad' ? this.vad : this.stt).terminate();
-    if (await this.endCapture()) {
-      await this.vad.call((r) => r.stop()).catch(() => {});
-      await this.stt.call((r) => r.stop()).catch(() => {});
-    }
+    if (await this.endCapture()) await this.stopWorkers();
     this.callbacks.onWorkerGaveUp(id, reason);
   }
 
@@ -551,9 +567,14 @@ export class DictationPipeline {
     this.capture = null;
     // The gaps first: whoever sees the dictation end (Stop, Copy on stop) sees them.
     this.abandonOwed();
-    await capture.stop();
-    await capture.close();
+    await releaseCapture(capture);
     return true;
+  }
+
+  /** Each worker drops the dictation it was following (a dead one has nothing to drop). */
+  private async stopWorkers(): Promise<void> {
+    await this.vad.call((r) => r.stop()).catch(() => {});
+    await this.stt.call((r) => r.stop()).catch(() => {});
   }
 
   /** Whatever is still owed a final will not get one: each becomes a visible gap. */
@@ -589,8 +610,7 @@ export class DictationPipeline {
       // A failed load ending this dictation meanwhile: its gaps are in before Stop returns.
       if (this.halting) await this.halting;
       await capture.close();
-      await this.vad.call((r) => r.stop()).catch(() => {});
-      await this.stt.call((r) => r.stop()).catch(() => {});
+      await this.stopWorkers();
     }
   }
 

@@ -41,12 +41,14 @@ interface TrieNode {
   depth: number;
   /** The bonus for choosing this node's token: the largest of the terms through it. */
   bonus: number;
+  /** The largest bonus of the terms that end here (0 if none does). */
+  termBonus: number;
   /** A whole term ends here (a longer one may go on): stopping here abandons nothing. */
   terminal: boolean;
 }
 
 function node(depth: number): TrieNode {
-  return { children: new Map(), depth, bonus: 0, terminal: false };
+  return { children: new Map(), depth, bonus: 0, termBonus: 0, terminal: false };
 }
 
 function insert(root: TrieNode, tokens: readonly number[], bonus: number): void {
@@ -60,7 +62,10 @@ function insert(root: TrieNode, tokens: readonly number[], bonus: number): void 
     next.bonus = Math.max(next.bonus, bonus);
     at = next;
   }
-  if (at.depth > 0) at.terminal = true;
+  if (at.depth > 0) {
+    at.terminal = true;
+    at.termBonus = Math.max(at.termBonus, bonus);
+  }
 }
 
 /** A piece ending with one of these lets a term start glued to it: `"Kubernetes`, `(Kubernetes`, `non-Kubernetes`. */
@@ -149,6 +154,7 @@ export interface BiasSnapshot {
   readonly previous: number;
   readonly advances: number;
   readonly steeredAt: number | null;
+  readonly steeredBonus: number;
 }
 
 /**
@@ -167,6 +173,12 @@ export class BiasDecoding {
   private advances = 0;
   /** The advance at which the bonus first changed the choice, while that is unresolved. */
   private steeredAt: number | null = null;
+  /**
+   * The bonus that changed it. Only a term with at least that bonus of its
+   * own may settle the steer: where a listed term and a command share a
+   * first token, the command must not win on the listed term's larger bonus.
+   */
+  private steeredBonus = 0;
 
   constructor(
     private readonly spaced: TrieNode,
@@ -199,13 +211,18 @@ export class BiasDecoding {
   /** The decoder chose `token` (`steered`: only because of the bonus). */
   advance(token: number, steered: boolean): BiasOutcome {
     const step = this.advances++;
-    if (steered && this.steeredAt === null) this.steeredAt = step;
+    if (steered && this.steeredAt === null) {
+      this.steeredAt = step;
+      this.steeredBonus = this.bonusOf(token);
+    }
     const next: Entry[] = [];
     let finished = false;
     const follow = (from: TrieNode, began: number) => {
       const node = from.children.get(token);
       if (!node) return;
-      if (node.terminal && this.steeredAt !== null && began <= this.steeredAt) finished = true;
+      if (node.terminal && this.steeredAt !== null && began <= this.steeredAt && node.termBonus >= this.steeredBonus) {
+        finished = true;
+      }
       // A finished term with nothing longer after it needs no more following.
       if (node.children.size > 0 && !next.some((e) => e.node === node)) next.push({ node, began });
     };
@@ -224,13 +241,27 @@ export class BiasDecoding {
     return 'abandoned';
   }
 
+  /** The bonus `apply` gave `token` at this step. */
+  private bonusOf(token: number): number {
+    let bonus = 0;
+    for (const root of this.roots()) bonus = Math.max(bonus, root.children.get(token)?.bonus ?? 0);
+    for (const { node } of this.active) bonus = Math.max(bonus, node.children.get(token)?.bonus ?? 0);
+    return bonus;
+  }
+
   /** True while a choice the bonus changed waits for its term to be finished or left. */
   get steering(): boolean {
     return this.steeredAt !== null;
   }
 
   save(): BiasSnapshot {
-    return { active: this.active, previous: this.previous, advances: this.advances, steeredAt: this.steeredAt };
+    return {
+      active: this.active,
+      previous: this.previous,
+      advances: this.advances,
+      steeredAt: this.steeredAt,
+      steeredBonus: this.steeredBonus,
+    };
   }
 
   restore(snapshot: BiasSnapshot): void {
@@ -238,5 +269,6 @@ export class BiasDecoding {
     this.previous = snapshot.previous;
     this.advances = snapshot.advances;
     this.steeredAt = snapshot.steeredAt;
+    this.steeredBonus = snapshot.steeredBonus;
   }
 }

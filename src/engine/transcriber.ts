@@ -22,7 +22,7 @@ export class RingTranscriber {
     private readonly ring: AudioRing,
     private readonly model: MoonshineModel,
     private readonly stats: PipelineStats,
-    /** The term bias by audio length (commands on short segments); without it, the model's own. */
+    /** The term bias by audio length (the commands it leans towards depend on it); without it, the model's own. */
     private readonly biasing?: () => DecodeBiasing,
   ) {}
 

@@ -25,8 +25,10 @@ import { surfaceUnhandledRejections } from './surface-errors';
 
 /** Moonshine speech-to-text. Created once per page; models load once. */
 let loaded: LoadedStt | null = null;
-/** The decoder's bias towards the listed terms, and the commands on short segments (see setVocabulary). */
+/** Dictation's bias: the listed terms, and the voice commands while they are on (see setVocabulary). */
 let biasing = DecodeBiasing.build([], true, biasTokenizer);
+/** A file's, and the model's own for decodes that name none: the listed terms only (a file is not read for commands). */
+let fileBiasing = DecodeBiasing.build([], false, biasTokenizer);
 let stats = new PipelineStats(createStatsBuffer(false));
 let clipCancelled = false;
 /** A file's recent audio (absolute 16 kHz sample `start` on): a segment may begin in an earlier chunk. */
@@ -53,7 +55,7 @@ const api = {
     if (counters) stats = new PipelineStats(counters);
     // Called once per worker: a different backend gets a fresh worker (see DictationPipeline.switchBackend).
     loaded = await loadStt(urls, setting, remembered, mode, onProgress);
-    loaded.model.biasing = biasing.forSamples(Number.POSITIVE_INFINITY);
+    loaded.model.biasing = fileBiasing.forSamples(Number.POSITIVE_INFINITY);
     stats.set(Stat.Backend, loaded.decision.backend === 'webgpu' ? 2 : 1);
     stats.set(Stat.Threads, loaded.decision.threads);
     return loaded.decision;
@@ -147,7 +149,7 @@ const api = {
       const range = whole.slice(cut.start, cut.end);
       const result = await loaded.model.decode(range, {
         shouldContinue: () => !clipCancelled,
-        biasing: biasing.forSamples(range.length),
+        biasing: fileBiasing.forSamples(range.length),
       });
       if (result.aborted) throw new DOMException('Cancelled', 'AbortError');
       onSegment({ ...segment, text: detokenize(result.tokens) });
@@ -163,13 +165,15 @@ const api = {
 
   /**
    * The person's listed terms (the Vocabulary setting): every decode from
-   * now on leans towards them, and short segments towards the voice commands
-   * too while `commands` is on. Sent again whenever either changes and to
-   * every new worker; may arrive before the model has loaded.
+   * now on leans towards them, and dictation's towards the voice commands
+   * too while `commands` is on (every command on short segments, the inline
+   * marks on longer ones). Sent again whenever either changes and to every
+   * new worker; may arrive before the model has loaded.
    */
   setVocabulary(terms: VocabularyTerms, commands = true): void {
     biasing = DecodeBiasing.build(terms, commands, biasTokenizer);
-    if (loaded) loaded.model.biasing = biasing.forSamples(Number.POSITIVE_INFINITY);
+    fileBiasing = DecodeBiasing.build(terms, false, biasTokenizer);
+    if (loaded) loaded.model.biasing = fileBiasing.forSamples(Number.POSITIVE_INFINITY);
   },
 
   /** Heartbeat. */

@@ -175,4 +175,29 @@ describe('TermBiasing.buildGroups', () => {
     expect(tokens('Comcast')[0]).toBe(shared);
     expect(logits[shared]).toBe(4);
   });
+
+  it('lets a term settle a steer only with a bonus of its own at least as large as the one that steered', () => {
+    const grouped = TermBiasing.buildGroups(
+      [
+        { terms: ['Comcast'], bonus: 4 },
+        { terms: ['comma'], bonus: 2 },
+      ],
+      biasTokenizer,
+    );
+    const [com, ma] = biasTokenizer.encode('Comma', true) as [number, number];
+    const cast = biasTokenizer.encode('Comcast', true)[1] as number;
+    // "▁Com" won on Comcast's 4; "Comma", worth 2, cannot keep it.
+    let decoding = grouped.begin();
+    expect(decoding.advance(com, true)).toBe('ok');
+    expect(decoding.advance(ma, false)).toBe('abandoned');
+    decoding = grouped.begin();
+    decoding.advance(com, true);
+    expect(decoding.advance(cast, false)).toBe('ok');
+    expect(decoding.steering).toBe(false);
+    // On its own list, the same steer is settled by "Comma".
+    const alone = TermBiasing.buildGroups([{ terms: ['comma'], bonus: 2 }], biasTokenizer).begin();
+    alone.advance(com, true);
+    expect(alone.advance(ma, false)).toBe('ok');
+    expect(alone.steering).toBe(false);
+  });
 });
