@@ -113,3 +113,28 @@ export async function transcriptText(page: Page): Promise<string> {
 export async function diagnostic(page: Page, stat: string): Promise<string> {
   return (await page.locator(`[data-stat="${stat}"]`).textContent()) ?? '';
 }
+
+/**
+ * Keeps every microphone stream the app opens (on `window.__streams`), to
+ * check that it really lets go of the microphone: run it in the page, as an
+ * init script before the app loads or on a page already open.
+ */
+export function keepMicrophoneStreams(): void {
+  const w = window as unknown as { __streams: MediaStream[] };
+  w.__streams = [];
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    w.__streams.push(stream);
+    return stream;
+  };
+}
+
+/** The state of every microphone track kept by `keepMicrophoneStreams` ('ended' once released). */
+export function microphoneTrackStates(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) =>
+      s.getTracks().map((t) => t.readyState),
+    ),
+  );
+}

@@ -1,7 +1,16 @@
 import { expect, type Page, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { wordErrorRate } from '../../src/engine/wer';
-import { diagnostic, dictate, launch, openReady, TRANSCRIPTS, transcriptText } from './browser';
+import {
+  diagnostic,
+  dictate,
+  keepMicrophoneStreams,
+  launch,
+  microphoneTrackStates,
+  openReady,
+  TRANSCRIPTS,
+  transcriptText,
+} from './browser';
 
 /** dictation-44k.wav: 23.4 s; a second more lets the fake device play out. */
 const DICTATION_SECONDS = 24.5;
@@ -10,17 +19,8 @@ test('dictates a multi-sentence recording, copies it, and keeps the main thread 
   const browser = await launch({ wav: 'dictation-44k.wav' });
   const { page } = browser;
   try {
-    await page.addInitScript(() => {
-      const w = window as unknown as { __streams: MediaStream[] };
-      // Keep every stream the app opens, to check that Stop really closes the microphone.
-      w.__streams = [];
-      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = async (constraints) => {
-        const stream = await getUserMedia(constraints);
-        w.__streams.push(stream);
-        return stream;
-      };
-    });
+    // Keep every stream the app opens, to check that Stop really closes the microphone.
+    await page.addInitScript(keepMicrophoneStreams);
     await recordMainThread(page);
     await openReady(page, SERVERS.isolated);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -47,12 +47,7 @@ test('dictates a multi-sentence recording, copies it, and keeps the main thread 
     await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
 
     // The microphone is released: every track the app opened has ended (the recording indicator goes off).
-    const trackStates = await page.evaluate(() =>
-      (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) =>
-        s.getTracks().map((t) => t.readyState),
-      ),
-    );
-    expect(trackStates).toEqual(['ended']);
+    expect(await microphoneTrackStates(page)).toEqual(['ended']);
 
     const transcript = await transcriptText(page);
     const wer = wordErrorRate(TRANSCRIPTS['dictation.wav'] ?? '', transcript);

@@ -3,7 +3,9 @@ import { SERVERS } from '../../playwright.config';
 import { normalizeForWer, wordsInOrder } from '../../src/engine/wer';
 import {
   diagnostic,
+  keepMicrophoneStreams,
   launch,
+  microphoneTrackStates,
   openReady,
   type TestBrowser,
   TRANSCRIPTS,
@@ -346,19 +348,7 @@ test('a worker that keeps dying stops dictation, releases the microphone and off
   const browser = await open('isolated');
   const { page } = browser;
   try {
-    await page.evaluate(() => {
-      const w = window as unknown as {
-        __streams: MediaStream[];
-        __faults: { workers: { name: string; worker: Worker }[] };
-      };
-      w.__streams = [];
-      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = async (constraints) => {
-        const stream = await getUserMedia(constraints);
-        w.__streams.push(stream);
-        return stream;
-      };
-    });
+    await page.evaluate(keepMicrophoneStreams);
     await page.getByRole('button', { name: 'Start dictation' }).click();
     await expect(page.getByLabel('Live text')).not.toBeEmpty({ timeout: 10_000 });
     // Every speech worker, the one running and each replacement, dies 1.5 s into its life.
@@ -377,12 +367,7 @@ test('a worker that keeps dying stops dictation, releases the microphone and off
     });
     await expect(page.getByRole('alert')).toContainText('kept failing', { timeout: 45_000 });
     await page.evaluate(() => clearInterval((window as unknown as { __killer: number }).__killer));
-    const tracks = await page.evaluate(() =>
-      (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) =>
-        s.getTracks().map((t) => t.readyState),
-      ),
-    );
-    expect(tracks).toEqual(['ended']);
+    expect(await microphoneTrackStates(page)).toEqual(['ended']);
     // Whatever was said before is still there; the way out is Retry.
     const before = await transcriptText(page);
     await page.getByRole('button', { name: 'Retry' }).click();
@@ -419,28 +404,14 @@ test('a model download that stalls ends in a message and Retry, even while dicta
       if (!stall) return route.continue();
       // Never answers: the connection hangs.
     });
-    await page.addInitScript(() => {
-      const w = window as unknown as { __streams: MediaStream[] };
-      w.__streams = [];
-      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = async (constraints) => {
-        const stream = await getUserMedia(constraints);
-        w.__streams.push(stream);
-        return stream;
-      };
-    });
+    await page.addInitScript(keepMicrophoneStreams);
     await page.goto(SERVERS.plain);
     // The voice detector is up, so the person may start; the speech model never arrives.
     await page.getByRole('button', { name: 'Start dictation' }).click({ timeout: 60_000 });
     await expect(page.getByRole('button', { name: 'Stop dictation' })).toBeVisible();
     await expect(page.getByRole('alert')).toContainText('could not be loaded', { timeout: 60_000 });
     // The microphone was released, and what was said is marked as a gap, not silently dropped.
-    const tracks = await page.evaluate(() =>
-      (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) =>
-        s.getTracks().map((t) => t.readyState),
-      ),
-    );
-    expect(tracks).toEqual(['ended']);
+    expect(await microphoneTrackStates(page)).toEqual(['ended']);
     const marked = await transcriptText(page);
     expect(marked).toContain('[…]');
     stall = false;
