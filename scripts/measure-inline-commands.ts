@@ -20,11 +20,9 @@ import { MARK_PHRASES, parseUtterance } from '../src/engine/commands';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { cleanSegmentText } from '../src/engine/transcript';
 import { wordErrorRate } from '../src/engine/wer';
-import { loadMoonshine, PROSE, synthesise } from '../tests/integration/vocabulary-sets';
+import { COMMAND_DEVELOPMENT, loadMoonshine, PROSE, synthesise } from '../tests/integration/vocabulary-sets';
 
-/** Not the tests' voices (en-us, en-gb, en+f3, en+m3 at 150–165 wpm). */
-const VOICES = ['en-gb-x-rp', 'en-us+f2', 'en+m1', 'en-gb-scotland', 'en-029'];
-const SPEEDS = [140, 185];
+const { voices: VOICES, speeds: SPEEDS } = COMMAND_DEVELOPMENT;
 /** "|" is a 250 ms pause. Not the tests' sentences. */
 const SENTENCES = [
   'Call me tomorrow | comma | after lunch | period',

@@ -22,11 +22,9 @@ import { join } from 'node:path';
 import { TermBiasing } from '../src/engine/biasing';
 import { COMMAND_PHRASES } from '../src/engine/commands';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
-import { loadMoonshine, synthesise } from '../tests/integration/vocabulary-sets';
+import { COMMAND_DEVELOPMENT, loadMoonshine, synthesise } from '../tests/integration/vocabulary-sets';
 
-/** Not the tests' voices (en-us, en-gb, en+f3, en+m3 at 150–165 wpm). */
-const VOICES = ['en-gb-x-rp', 'en-us+f2', 'en+m1', 'en-gb-scotland', 'en-029'];
-const SPEEDS = [140, 185];
+const { voices: VOICES, speeds: SPEEDS } = COMMAND_DEVELOPMENT;
 const PHRASES = [
   'comma',
   'period',

@@ -19,6 +19,16 @@ export const VOICES = ['en-us', 'en-gb', 'en+f3', 'en+m3'];
 /** Words per minute: the held-out half is spoken at another speed. */
 export const SPEED = { dev: 165, heldOut: 150 };
 
+/**
+ * The voice commands' development voices and speeds
+ * (scripts/measure-short-utterances.ts, scripts/measure-inline-commands.ts):
+ * none of the tests' (the four above, at 150–165 wpm).
+ */
+export const COMMAND_DEVELOPMENT = {
+  voices: ['en-gb-x-rp', 'en-us+f2', 'en+m1', 'en-gb-scotland', 'en-029'],
+  speeds: [140, 185],
+} as const;
+
 export interface TermSentences {
   term: string;
   dev: string;
