@@ -10,7 +10,7 @@ import type {
   ProgressCallback,
 } from '../shared/types';
 import { MODEL_FILES, SAMPLE_RATE } from '../shared/types';
-import { modelBytes } from './fetch-progress';
+import { modelBytes, releaseBytes } from './fetch-progress';
 import { createSession, loadOrt, type OrtModule, wasmThreads } from './ort-runtime';
 import { probeWebGpu } from './webgpu-probe';
 
@@ -78,6 +78,21 @@ export async function loadStt(
   };
   // A failed download rejects in buildModel; until then nobody awaits these.
   for (const download of Object.values(bytes)) download.catch(() => {});
+  try {
+    return await pickAndBuild(bytes, setting, remembered, mode, urls);
+  } finally {
+    // Every session built holds its own copy in the Wasm heap by now.
+    for (const download of Object.values(bytes)) void download.then(releaseBytes, () => {});
+  }
+}
+
+async function pickAndBuild(
+  bytes: ModelBytes,
+  setting: BackendSetting,
+  remembered: BackendDecision | null,
+  mode: LoadMode,
+  urls: ModelUrls,
+): Promise<LoadedStt> {
   const threads = wasmThreads();
   const gpu = setting === 'wasm' ? null : await probeWebGpu();
   // The WebGPU bundle also runs the WASM backend, so one runtime serves whichever backend is chosen.

@@ -17,7 +17,7 @@ import {
   type ProgressCallback,
   type VadStatusEvent,
 } from '../shared/types';
-import { modelBytes } from './fetch-progress';
+import { modelBytes, releaseBytes } from './fetch-progress';
 import { holdLifeLock } from './life-lock';
 import { compiledRuntimes, createSession, loadOrt } from './ort-runtime';
 import { surfaceUnhandledRejections } from './surface-errors';
@@ -51,6 +51,7 @@ const api = {
     // One thread: a frame takes ~0.3 ms, and the STT worker needs the cores.
     const ort = await loadOrt('wasm', urls.ort, 1, urls.compiledRuntimes);
     vad = new SileroVad(ort.Tensor, await createSession(ort, bytes, 'wasm', WASM_GRAPH_OPTIMIZATION.silero));
+    releaseBytes(bytes);
     // The first frame's first-run cost, paid before the person speaks; a replacement's backlog pays it anyway.
     if (mode.kind === 'first') await vad.probability(new Float32Array(512));
     vad.reset();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LoadProgress } from '../../src/shared/types';
-import { fetchWithProgress } from '../../src/workers/fetch-progress';
+import { fetchWithProgress, releaseBytes } from '../../src/workers/fetch-progress';
 
 /** A response whose body arrives in the given chunks, announcing `contentLength` (or none). */
 function respondWith(chunks: Uint8Array[], contentLength: number | null): void {
@@ -39,5 +39,23 @@ describe('fetchWithProgress', () => {
     expect(progress.filter((p) => !p.done).map((p) => p.loaded)).toEqual(
       chunks.map((_, i) => Math.min(whole.length, (i + 1) * 999)),
     );
+  });
+});
+
+describe('releaseBytes', () => {
+  it('detaches the bytes, so their memory does not wait for a garbage collection', () => {
+    const bytes = new Uint8Array(1 << 20).fill(7);
+    releaseBytes(bytes);
+    expect(bytes.buffer.byteLength).toBe(0);
+    expect(bytes.length).toBe(0);
+  });
+
+  it('leaves shared memory and already released bytes alone', () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(16));
+    releaseBytes(shared);
+    expect(shared.length).toBe(16);
+    const bytes = new Uint8Array(8);
+    releaseBytes(bytes);
+    expect(() => releaseBytes(bytes)).not.toThrow();
   });
 });
