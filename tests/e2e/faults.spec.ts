@@ -64,6 +64,8 @@ async function instrument(page: Page): Promise<void> {
       swallowEnds: boolean;
       /** Hold the speech worker's model load back this long: a slow device, or a slow disk. */
       delaySttLoadMs: number;
+      /** The microphone track's own counters (MediaStreamTrack.stats), sampled while it runs. */
+      capture: { frames: number; delivered: number; worstLatencyMs: number };
       kill(names: string[]): void;
     };
     const hooks: Hooks = {
@@ -73,11 +75,33 @@ async function instrument(page: Page): Promise<void> {
       endsSent: 0,
       swallowEnds: false,
       delaySttLoadMs: 0,
+      capture: { frames: 0, delivered: 0, worstLatencyMs: 0 },
       kill(names) {
         for (const entry of hooks.workers) if (names.includes(entry.name)) entry.worker.terminate();
       },
     };
     (window as unknown as { __faults: Hooks }).__faults = hooks;
+    // A run that fails should say whether the browser delivered the microphone's audio late or
+    // not at all: words split by a capture stall are not words the app lost.
+    const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      const track = stream.getAudioTracks()[0] as
+        | (MediaStreamTrack & { stats?: { totalFrames: number; deliveredFrames: number; latency: number } })
+        | undefined;
+      const openedAt = performance.now();
+      const timer = setInterval(() => {
+        const stats = track?.stats;
+        if (!track || track.readyState === 'ended' || !stats) return clearInterval(timer);
+        hooks.capture.frames = stats.totalFrames;
+        hooks.capture.delivered = stats.deliveredFrames;
+        // The first second's latency is the device opening, not a stall.
+        if (performance.now() - openedAt > 1000) {
+          hooks.capture.worstLatencyMs = Math.max(hooks.capture.worstLatencyMs, Math.round(stats.latency * 1000));
+        }
+      }, 250);
+      return stream;
+    };
     const NativeWorker = window.Worker;
     window.Worker = class extends NativeWorker {
       readonly name: string;
@@ -160,11 +184,27 @@ async function baseline(path: Path): Promise<string> {
 /** The recording's sentences, each as the text between terminal marks. */
 const SENTENCES = REFERENCE.split(/(?<=[.?!])\s+/).filter((sentence) => sentence.trim());
 
-async function expectNoWordsLost(path: Path, transcript: string): Promise<void> {
+/** What the browser did with the microphone's audio, and how often workers were replaced: for failure messages. */
+async function captureReport(page: Page): Promise<string> {
+  const capture = await page.evaluate(
+    () =>
+      (window as unknown as { __faults: { capture: { frames: number; delivered: number; worstLatencyMs: number } } })
+        .__faults.capture,
+  );
+  const replaced = (await page.locator('[data-stat="restarts"]').textContent())?.trim();
+  return (
+    `microphone: ${capture.frames} frames captured, ${capture.frames - capture.delivered} not delivered, ` +
+    `latency up to ${capture.worstLatencyMs} ms after its first second; workers replaced: ${replaced}`
+  );
+}
+
+async function expectNoWordsLost(path: Path, transcript: string, page: Page): Promise<void> {
   const clean = await baseline(path);
   const expected = wordsInOrder(REFERENCE, clean);
   const got = wordsInOrder(REFERENCE, transcript);
-  const detail = `fault-free (${expected} words in order): ${clean}\nwith the fault (${got}): ${transcript}`;
+  const capture = await captureReport(page);
+  console.log(capture);
+  const detail = `fault-free (${expected} words in order): ${clean}\nwith the fault (${got}): ${transcript}\n${capture}`;
   // Every sentence arrives: most of its words, in order, after the sentence before it.
   let rest = normalizeForWer(transcript);
   for (const sentence of SENTENCES) {
@@ -209,7 +249,7 @@ for (const path of PATHS) {
             await expect(page.getByText(/is being restarted/)).toBeVisible({ timeout: 5_000 });
           },
         });
-        await expectNoWordsLost(path, transcript);
+        await expectNoWordsLost(path, transcript, browser.page);
         expect(await restarts(browser.page)).toBe(2);
       } finally {
         await browser.close();
@@ -231,7 +271,7 @@ for (const path of PATHS) {
             () => (window as unknown as { __faults: { endsSent: number } }).__faults.endsSent,
           ),
         ).toBeGreaterThan(2);
-        await expectNoWordsLost(path, transcript);
+        await expectNoWordsLost(path, transcript, browser.page);
         expect(await restarts(browser.page)).toBe(1);
       } finally {
         await browser.close();
@@ -251,8 +291,8 @@ for (const path of PATHS) {
         await expect(page.getByRole('button', { name: 'Start dictation' })).toBeEnabled({ timeout: 60_000 });
         await expect(page.getByRole('status')).toHaveText(/^Loading the speech model… you can start speaking/);
         const transcript = await dictate(page);
-        await expectNoWordsLost(path, transcript);
-        expect(await restarts(page)).toBe(0);
+        expect(await restarts(page), await captureReport(page)).toBe(0);
+        await expectNoWordsLost(path, transcript, page);
       } finally {
         await browser.close();
       }
@@ -266,7 +306,7 @@ for (const path of PATHS) {
             await kill(page, ['utter-vad', 'utter-stt']);
           },
         });
-        await expectNoWordsLost(path, transcript);
+        await expectNoWordsLost(path, transcript, browser.page);
         expect(await restarts(browser.page)).toBe(2);
       } finally {
         await browser.close();
@@ -297,7 +337,7 @@ test('both workers dying at the end of the first sentence, and the voice detecto
         });
       },
     });
-    await expectNoWordsLost('isolated', transcript);
+    await expectNoWordsLost('isolated', transcript, browser.page);
     expect(await restarts(browser.page)).toBe(3);
   } finally {
     await browser.close();
@@ -338,7 +378,7 @@ test('a main thread blocked for 2.5 s mid-utterance replaces no worker and loses
     });
     await expect(browser.page.getByText(/is being restarted/)).toHaveCount(0);
     expect(await restarts(browser.page)).toBe(0);
-    await expectNoWordsLost('isolated', transcript);
+    await expectNoWordsLost('isolated', transcript, browser.page);
   } finally {
     await browser.close();
   }
