@@ -81,7 +81,7 @@ export async function loadStt(
   try {
     return await pickAndBuild(bytes, setting, remembered, mode, urls);
   } finally {
-    // Every session built holds its own copy in the Wasm heap by now.
+    // Every session is built (or never will be): none needs the files' bytes any more.
     for (const download of Object.values(bytes)) void download.then(releaseBytes, () => {});
   }
 }

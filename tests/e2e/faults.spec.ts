@@ -64,8 +64,8 @@ async function instrument(page: Page): Promise<void> {
       swallowEnds: boolean;
       /** Hold the speech worker's model load back this long: a slow device, or a slow disk. */
       delaySttLoadMs: number;
-      /** The microphone track's own counters (MediaStreamTrack.stats), sampled while it runs. */
-      capture: { frames: number; delivered: number; worstLatencyMs: number };
+      /** The microphone track's own counters (MediaStreamTrack.stats) while it runs; null where the browser has none. */
+      capture: { frames: number; delivered: number; worstLatencyMs: number } | null;
       kill(names: string[]): void;
     };
     const hooks: Hooks = {
@@ -75,7 +75,7 @@ async function instrument(page: Page): Promise<void> {
       endsSent: 0,
       swallowEnds: false,
       delaySttLoadMs: 0,
-      capture: { frames: 0, delivered: 0, worstLatencyMs: 0 },
+      capture: null,
       kill(names) {
         for (const entry of hooks.workers) if (names.includes(entry.name)) entry.worker.terminate();
       },
@@ -86,18 +86,33 @@ async function instrument(page: Page): Promise<void> {
     const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     navigator.mediaDevices.getUserMedia = async (constraints) => {
       const stream = await getUserMedia(constraints);
-      const track = stream.getAudioTracks()[0] as
-        | (MediaStreamTrack & { stats?: { totalFrames: number; deliveredFrames: number; latency: number } })
-        | undefined;
+      type AudioStats = {
+        totalFrames: number;
+        deliveredFrames: number;
+        /** Milliseconds, the worst since the last resetLatency(). */
+        maximumLatency: number;
+        resetLatency(): void;
+      };
+      const track = stream.getAudioTracks()[0] as (MediaStreamTrack & { stats?: AudioStats }) | undefined;
+      if (!track?.stats) {
+        hooks.capture = null;
+        return stream;
+      }
+      const capture = { frames: 0, delivered: 0, worstLatencyMs: 0 };
+      hooks.capture = capture;
       const openedAt = performance.now();
+      let settled = false;
       const timer = setInterval(() => {
-        const stats = track?.stats;
-        if (!track || track.readyState === 'ended' || !stats) return clearInterval(timer);
-        hooks.capture.frames = stats.totalFrames;
-        hooks.capture.delivered = stats.deliveredFrames;
-        // The first second's latency is the device opening, not a stall.
-        if (performance.now() - openedAt > 1000) {
-          hooks.capture.worstLatencyMs = Math.max(hooks.capture.worstLatencyMs, Math.round(stats.latency * 1000));
+        const stats = track.stats;
+        if (track.readyState === 'ended' || !stats) return clearInterval(timer);
+        capture.frames = stats.totalFrames;
+        capture.delivered = stats.deliveredFrames;
+        // The first second's latency is the device opening, not a stall: forget it once.
+        if (!settled && performance.now() - openedAt > 1000) {
+          stats.resetLatency();
+          settled = true;
+        } else if (settled) {
+          capture.worstLatencyMs = Math.max(capture.worstLatencyMs, Math.round(stats.maximumLatency));
         }
       }, 250);
       return stream;
@@ -186,16 +201,14 @@ const SENTENCES = REFERENCE.split(/(?<=[.?!])\s+/).filter((sentence) => sentence
 
 /** What the browser did with the microphone's audio, and how often workers were replaced: for failure messages. */
 async function captureReport(page: Page): Promise<string> {
-  const capture = await page.evaluate(
-    () =>
-      (window as unknown as { __faults: { capture: { frames: number; delivered: number; worstLatencyMs: number } } })
-        .__faults.capture,
-  );
+  type Capture = { frames: number; delivered: number; worstLatencyMs: number } | null;
+  const capture = await page.evaluate(() => (window as unknown as { __faults: { capture: Capture } }).__faults.capture);
   const replaced = (await page.locator('[data-stat="restarts"]').textContent())?.trim();
-  return (
-    `microphone: ${capture.frames} frames captured, ${capture.frames - capture.delivered} not delivered, ` +
-    `latency up to ${capture.worstLatencyMs} ms after its first second; workers replaced: ${replaced}`
-  );
+  const microphone = capture
+    ? `${capture.frames} frames captured, ${capture.frames - capture.delivered} not delivered, ` +
+      `latency up to ${capture.worstLatencyMs} ms after its first second`
+    : 'no track statistics in this browser';
+  return `microphone: ${microphone}; workers replaced: ${replaced}`;
 }
 
 async function expectNoWordsLost(path: Path, transcript: string, page: Page): Promise<void> {
