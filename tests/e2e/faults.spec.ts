@@ -52,6 +52,9 @@ const PATHS: Path[] = ['isolated', 'plain'];
  * from inside the page (so a fault can land between two messages), and kill
  * a worker the way a crash would: `terminate()` raises no event on the page.
  */
+/** The microphone track's own counters (MediaStreamTrack.stats) while it runs; null where the browser has none. */
+type CaptureCounters = { frames: number; delivered: number; worstLatencyMs: number } | null;
+
 async function instrument(page: Page): Promise<void> {
   await page.addInitScript(() => {
     type Hooks = {
@@ -64,8 +67,7 @@ async function instrument(page: Page): Promise<void> {
       swallowEnds: boolean;
       /** Hold the speech worker's model load back this long: a slow device, or a slow disk. */
       delaySttLoadMs: number;
-      /** The microphone track's own counters (MediaStreamTrack.stats) while it runs; null where the browser has none. */
-      capture: { frames: number; delivered: number; worstLatencyMs: number } | null;
+      capture: CaptureCounters;
       kill(names: string[]): void;
     };
     const hooks: Hooks = {
@@ -201,8 +203,9 @@ const SENTENCES = REFERENCE.split(/(?<=[.?!])\s+/).filter((sentence) => sentence
 
 /** What the browser did with the microphone's audio, and how often workers were replaced: for failure messages. */
 async function captureReport(page: Page): Promise<string> {
-  type Capture = { frames: number; delivered: number; worstLatencyMs: number } | null;
-  const capture = await page.evaluate(() => (window as unknown as { __faults: { capture: Capture } }).__faults.capture);
+  const capture = await page.evaluate(
+    () => (window as unknown as { __faults: { capture: CaptureCounters } }).__faults.capture,
+  );
   const replaced = (await page.locator('[data-stat="restarts"]').textContent())?.trim();
   const microphone = capture
     ? `${capture.frames} frames captured, ${capture.frames - capture.delivered} not delivered, ` +
