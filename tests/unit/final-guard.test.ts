@@ -50,7 +50,7 @@ describe('droppedPartialWords', () => {
       dropped: true,
       shownWords: 4,
       missingWords: 4,
-      leftOutWords: 2,
+      leftOutWords: 4,
     });
     expect(droppedPartialWords('See you on Sunday, question', 'Question mark.').dropped).toBe(true);
   });
@@ -111,19 +111,26 @@ describe('droppedPartialWords', () => {
     );
   });
 
-  it('property: a final with none of the partial words triggers when it has fewer words than the allowance permits', () => {
+  it('property: a final with none of the partial words triggers', () => {
     fc.assert(
       fc.property(fc.array(word('a-m'), { minLength: 1, maxLength: 12 }), fc.array(word('n-z')), (shown, other) => {
         const check = droppedPartialWords(shown.join(' '), other.join(' '));
-        const leftOutWords = Math.max(0, shown.length - other.length);
         expect(check).toEqual({
-          dropped: leftOutWords > revisionAllowance(shown.length),
+          dropped: true,
           shownWords: shown.length,
           missingWords: shown.length,
-          leftOutWords,
+          leftOutWords: shown.length,
         });
       }),
     );
+  });
+
+  it('flags a final that kept only the phrase after the pause, however long that phrase is', () => {
+    expect(droppedPartialWords('See you on Sunday', 'Question mark, period.').dropped).toBe(true);
+    expect(droppedPartialWords('See you on Sunday', 'Question mark on the way.')).toMatchObject({
+      dropped: true,
+      leftOutWords: 2,
+    });
   });
 
   it("takes a final that says the partial's last words differently and goes on as a revision", () => {
@@ -135,20 +142,30 @@ describe('droppedPartialWords', () => {
     expect(check).toMatchObject({ dropped: false, missingWords: 3, leftOutWords: 0 });
   });
 
-  it('property: a final that says every partial word differently, in its place, never triggers', () => {
+  it('property: a final that begins as the partial did and says its later words differently never triggers', () => {
     fc.assert(
       fc.property(
-        fc.array(word('a-m'), { maxLength: 12 }),
-        fc.array(fc.array(word('n-z'), { maxLength: 3 }), { maxLength: 13 }),
-        (shown, inserted) => {
-          // Each partial word replaced by one the partial never had, with words added anywhere.
-          const replaced = shown.map((w) => `z${w}q`);
-          const finalWords = replaced
-            .flatMap((w, i) => [...(inserted[i] ?? []), w])
-            .concat(inserted[shown.length] ?? []);
-          expect(droppedPartialWords(shown.join(' '), finalWords.join(' ')).dropped).toBe(false);
+        fc.array(word('a-m'), { minLength: 1, maxLength: 12 }),
+        fc.array(word('n-z'), { maxLength: 12 }),
+        fc.array(word('n-z'), { maxLength: 6 }),
+        (shown, said, more) => {
+          // The first word kept; the others replaced one for one by words the partial never had, then more words.
+          const rest = shown.slice(1).map((_, i) => said[i] ?? 'zzz');
+          const final = [shown[0] ?? '', ...rest, ...more].join(' ');
+          expect(droppedPartialWords(shown.join(' '), final)).toMatchObject({ dropped: false, leftOutWords: 0 });
         },
       ),
+    );
+  });
+
+  it('property: a final that stopped early triggers once it lost more than the allowance', () => {
+    fc.assert(
+      fc.property(fc.array(word('a-z'), { minLength: 1, maxLength: 12 }), fc.nat(12), (shown, keep) => {
+        const kept = Math.min(keep, shown.length);
+        const check = droppedPartialWords(shown.join(' '), shown.slice(0, kept).join(' '));
+        expect(check.leftOutWords).toBe(shown.length - kept);
+        expect(check.dropped).toBe(shown.length - kept > revisionAllowance(shown.length));
+      }),
     );
   });
 
@@ -394,15 +411,15 @@ describe('guardFinal', () => {
   });
 
   it('keeps the whole-range text when no attempt loses fewer words', async () => {
-    // The whole-range text left out three of the partial's words; every attempt loses all four and its word.
-    const d = recorded(() => WORDS_B);
+    // The whole-range text kept only the phrase after the pause; every attempt recovers the partial but loses the five words the whole-range text had.
+    const d = recorded(() => WORDS_A);
     const result = await guardFinal({
       partialText: 'See you on Sunday',
-      finalText: 'Sunday.',
+      finalText: 'Question mark on the way.',
       audio: twoPhrases(),
       decode: d.decode,
     });
-    expect(result).toMatchObject({ text: 'Sunday.', source: 'whole', splitAt: null });
+    expect(result).toMatchObject({ text: 'Question mark on the way.', source: 'whole', splitAt: null });
     expect(result.check.dropped).toBe(true);
     expect(result.decodes).toBe(d.pieces.length);
   });
