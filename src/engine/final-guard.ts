@@ -101,7 +101,7 @@ export interface DropReport {
   shownWords: number;
   /** Partial words with no counterpart, in order, in the final. */
   missingWords: number;
-  /** Of those, the ones with no other word of the final in their place (see `alignInOrder`). */
+  /** Of those, the ones that make a phrase left out: before the first match, or with nothing in their place (see `alignInOrder`). */
   leftOutWords: number;
 }
 
