@@ -47,14 +47,14 @@ const REFERENCE = TRANSCRIPTS[RECORDING] ?? '';
 type Path = 'isolated' | 'plain';
 const PATHS: Path[] = ['isolated', 'plain'];
 
+/** The microphone track's own counters (MediaStreamTrack.stats) while it runs; null where the browser has none. */
+type CaptureCounters = { frames: number; delivered: number; worstLatencyMs: number } | null;
+
 /**
  * Lets the test reach the page's workers and the capture node at any moment,
  * from inside the page (so a fault can land between two messages), and kill
  * a worker the way a crash would: `terminate()` raises no event on the page.
  */
-/** The microphone track's own counters (MediaStreamTrack.stats) while it runs; null where the browser has none. */
-type CaptureCounters = { frames: number; delivered: number; worstLatencyMs: number } | null;
-
 async function instrument(page: Page): Promise<void> {
   await page.addInitScript(() => {
     type Hooks = {
