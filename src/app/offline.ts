@@ -18,7 +18,8 @@ const INSTALL_STALL_MS = 15_000;
  * is not cross-origin isolated on its first load; once the service worker
  * (which adds those headers) controls the page, one reload makes it isolated.
  * Returns false when that reload is under way and the page should not start
- * loading models.
+ * loading models; an isolated page gets true at once, and registering goes on
+ * in the background.
  */
 export async function setUpServiceWorker(): Promise<boolean> {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return true;
@@ -36,28 +37,20 @@ export async function setUpServiceWorker(): Promise<boolean> {
     }
   });
 
-  let registration: ServiceWorkerRegistration | undefined;
-  try {
-    registration = await container.register(new URL('sw.js', document.baseURI), { scope: './' });
-  } catch (error) {
-    offlineError.value = `Offline use is unavailable: ${error instanceof Error ? error.message : String(error)}`;
-    return true;
-  }
-  // Some embedders (and test harnesses) block service workers and hand back nothing.
-  if (!registration) return true;
-  watchForUpdates(registration);
-  const loaded: ServiceWorkerMessage = { type: 'page-loaded' };
-  container.controller?.postMessage(loaded);
   window.addEventListener('beforeinstallprompt', onBeforeInstallPrompt);
   window.addEventListener('appinstalled', () => {
     installPrompt.value = null;
   });
 
-  void container.ready.then(() => requestPersistence()).catch(() => {});
+  const registered = register(container);
   if (self.crossOriginIsolated) {
+    // Nothing to reload for, so the models need not wait for the registration: it can take
+    // seconds while the browser finishes an earlier page's update check (1.8 s measured on a
+    // reload, against ~20 ms otherwise), and it goes on in the background.
     sessionStorage.removeItem(RELOADED_FOR_ISOLATION);
     return true;
   }
+  if (!(await registered)) return true;
   // Reload at most once per tab: a browser that will not isolate must not loop.
   if (sessionStorage.getItem(RELOADED_FOR_ISOLATION)) return true;
   const controlled = container.controller ? Promise.resolve() : controllerChange(container);
@@ -82,6 +75,27 @@ export async function setUpServiceWorker(): Promise<boolean> {
   sessionStorage.setItem(RELOADED_FOR_ISOLATION, '1');
   location.reload();
   return false;
+}
+
+/**
+ * Registers the service worker and watches it for updates. False when there is
+ * none (registering failed, which `offlineError` says, or the browser blocks
+ * service workers and hands back nothing, as some embedders and test harnesses do).
+ */
+async function register(container: ServiceWorkerContainer): Promise<boolean> {
+  let registration: ServiceWorkerRegistration | undefined;
+  try {
+    registration = await container.register(new URL('sw.js', document.baseURI), { scope: './' });
+  } catch (error) {
+    offlineError.value = `Offline use is unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    return false;
+  }
+  if (!registration) return false;
+  watchForUpdates(registration);
+  const loaded: ServiceWorkerMessage = { type: 'page-loaded' };
+  container.controller?.postMessage(loaded);
+  void container.ready.then(() => requestPersistence()).catch(() => {});
+  return true;
 }
 
 function controllerChange(container: ServiceWorkerContainer): Promise<void> {
