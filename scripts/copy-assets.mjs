@@ -9,12 +9,18 @@
 // cannot reach them. Instead its pinned tarball is fetched with `npm pack`
 // (registry only, no scripts, no dependencies), checked against the registry's
 // sha512, and only the two model files are taken from it.
+//
+// Moonshine's decoder is installed rewritten (scripts/moonshine-logits.mjs:
+// its logits computed from the int8 table, ~48 MB less Wasm heap). Both the
+// package's file and the rewritten one are sha256-checked, and the package's
+// is kept in node_modules/.cache/utter-models for the test that compares them.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quantizeLogitsProjection } from './moonshine-logits.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nm = (p) => join(root, 'node_modules', p);
@@ -24,7 +30,11 @@ const MOONSHINE_PACKAGE = {
   integrity: 'sha512-Gx1B3mJcbM68ihSy/LyJEuEkGq7sYMqTb04zNdcIeidU0URVlSmXP0GyiQOTTAqDZQXlIC7k+bky+FdXk0UPlg==',
 };
 
-/** `from` is a path in node_modules, or `package/…` inside the Moonshine tarball. */
+/**
+ * `from` is a path in node_modules, or `package/…` inside the Moonshine
+ * tarball; `sha256` is that file's. A model with `rewrite` is installed as
+ * its output, whose digest is `installedSha256`.
+ */
 const MODELS = [
   {
     from: nm('@ricky0123/vad-web/dist/silero_vad_v5.onnx'),
@@ -40,6 +50,8 @@ const MODELS = [
     tarball: 'package/dist/model/tiny/quantized/decoder_model_merged.onnx',
     to: 'moonshine-tiny-decoder-merged.onnx',
     sha256: 'eed87831c3a6103534aae7d47a5d485025c659a1323901513961c39fe8a1a367',
+    rewrite: quantizeLogitsProjection,
+    installedSha256: '7675688639fc6fe5bf3de212e1a7a1d16c9a05a7ae0b0480077ba96b7ce7db52',
   },
 ];
 
@@ -87,15 +99,20 @@ function unpackMoonshine(paths, dir) {
 }
 
 const modelsDir = join(root, 'public', 'models');
+/** Where a rewritten model's original stays, for tests/integration/moonshine-logits.test.ts. */
+const originalsDir = join(root, 'node_modules', '.cache', 'utter-models');
 const ortDir = join(root, 'public', 'ort');
 mkdirSync(modelsDir, { recursive: true });
 mkdirSync(ortDir, { recursive: true });
+mkdirSync(originalsDir, { recursive: true });
 
 // Models already in place with the right bytes are kept: a repeat install downloads nothing.
-const missing = MODELS.filter((m) => {
-  const target = join(modelsDir, m.to);
-  return !existsSync(target) || digest('sha256', target, 'hex') !== m.sha256;
-});
+const hasBytes = (path, sha256) => existsSync(path) && digest('sha256', path, 'hex') === sha256;
+const missing = MODELS.filter(
+  (m) =>
+    !hasBytes(join(modelsDir, m.to), m.installedSha256 ?? m.sha256) ||
+    (m.rewrite && !hasBytes(join(originalsDir, m.to), m.sha256)),
+);
 const fromTarball = missing.filter((m) => m.tarball);
 const scratch = fromTarball.length > 0 ? mkdtempSync(join(tmpdir(), 'utter-models-')) : null;
 try {
@@ -112,7 +129,17 @@ try {
     if (actual !== model.sha256) {
       fail(`${model.to} has sha256 ${actual}, expected ${model.sha256}. Refusing to use it.`);
     }
-    copyFileSync(source, join(modelsDir, model.to));
+    if (!model.rewrite) {
+      copyFileSync(source, join(modelsDir, model.to));
+      continue;
+    }
+    copyFileSync(source, join(originalsDir, model.to));
+    const rewritten = model.rewrite(readFileSync(source));
+    const installed = createHash('sha256').update(rewritten).digest('hex');
+    if (installed !== model.installedSha256) {
+      fail(`${model.to} rewritten has sha256 ${installed}, expected ${model.installedSha256}. Refusing to use it.`);
+    }
+    writeFileSync(join(modelsDir, model.to), rewritten);
   }
 } finally {
   if (scratch) rmSync(scratch, { recursive: true, force: true });

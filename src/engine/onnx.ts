@@ -24,8 +24,10 @@ export type GraphOptimization = 'all' | 'disabled';
  * Measured in onnxruntime-web (1 thread, 28 s of speech): the Wasm heap
  * 146 → 130 MB once dictating, session creation 1.7 → 0.9 s, encoder speed and
  * every hypothesis unchanged (tests/integration/moonshine-decoding.test.ts
- * checks the encoder's output). The decoder keeps its fusions: unoptimised,
- * each token took 1.7× as long. Silero is built unoptimised too: its session
+ * checks the encoder's output; those heap figures predate the decoder's
+ * rewrite below). The decoder keeps its fusions: unoptimised, each token took
+ * 1.7× as long. Its one float32 expansion, the logits projection's, is removed
+ * at install instead (scripts/moonshine-logits.mjs: heap 130 → 82 MB). Silero is built unoptimised too: its session
  * is what Start waits for, and in the browser it took 270–350 ms instead of
  * ~620 ('extended': 310–590), with the same probabilities
  * (tests/integration/silero-build.test.ts). The price is per frame: 0.94

@@ -1,0 +1,271 @@
+// @ts-check
+// Rewrites Moonshine tiny's merged decoder so that its logits come from the
+// int8 embedding table directly. Run by copy-assets.mjs on `npm install`; the
+// output's sha256 is pinned there, like every model's.
+//
+// Why. The decoder ties its output projection to its token embedding, a
+// 32768 × 288 uint8 table. The exported graph computes each step's logits as
+// MatMul(hidden, DequantizeLinear(Transpose(table))): onnxruntime folds the
+// Transpose into a uint8 copy per branch of the merged decoder's `If` (2 ×
+// 9.4 MB), and never folds DequantizeLinear, so every decoder step expands the
+// whole table to a 37.7 MB float32 tensor before the MatMul. In the Wasm
+// heap, which never shrinks, that is ~48 MB for nothing (measured in
+// onnxruntime-web: 130 → 82 MB with both Moonshine sessions built and run).
+//
+// What. One table, stored transposed (288 × 32768), serves both uses:
+//   - the logits: DynamicQuantizeLinear(hidden) → MatMulInteger(·, table) →
+//     × (hidden scale × table scale), the same pattern the export uses for
+//     every other weight (onnxruntime fuses it into DynamicQuantizeMatMul);
+//   - the embedding lookup: Gather(table, ids, axis = 1) → Transpose, the
+//     same uint8 rows as before, so the inputs to the first layer are exact.
+// The logits are now computed from an 8-bit hidden state, like every other
+// projection in the model. On the development set (169 clips, 1555 words)
+// 6 hypotheses changed and the WER went 25.85 → 25.79%
+// (tests/integration/moonshine-logits.test.ts checks the recordings).
+//
+// The ONNX file is edited at the protobuf level: only the fields this touches
+// are decoded, everything else is copied byte for byte.
+import protobuf from 'protobufjs/minimal.js';
+
+const { Reader, Writer } = protobuf;
+
+const TABLE = 'model.decoder.embed_tokens.weight_merged_0_quantized';
+const SCALE = 'model.decoder.embed_tokens.weight_merged_0_scale';
+const ZERO_POINT = 'model.decoder.embed_tokens.weight_merged_0_zero_point';
+const TABLE_TRANSPOSED = 'model.decoder.embed_tokens.weight_transposed_quantized_shared';
+const PREFIX = '/int8_logits/';
+
+/** Field numbers in onnx.proto. */
+const MODEL = { graph: 7 };
+const GRAPH = { node: 1, initializer: 5 };
+const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 };
+const ATTRIBUTE = { name: 1, i: 3, g: 6, ints: 8, type: 20 };
+const ATTRIBUTE_TYPE = { int: 2, ints: 7 };
+const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 };
+const DATA_TYPE = { float: 1, uint8: 2 };
+const LENGTH_DELIMITED = 2;
+
+/**
+ * @typedef {{ number: number, raw: Uint8Array, payload: Uint8Array | null }} Field
+ * One field of a protobuf message: its bytes as they were (`raw`), and the
+ * payload of a length-delimited one.
+ */
+
+/** @param {Uint8Array} bytes @returns {Field[]} */
+function fieldsOf(bytes) {
+  const reader = Reader.create(bytes);
+  /** @type {Field[]} */
+  const fields = [];
+  while (reader.pos < reader.len) {
+    const start = reader.pos;
+    const tag = reader.uint32();
+    let payload = null;
+    if ((tag & 7) === LENGTH_DELIMITED) payload = reader.bytes();
+    else reader.skipType(tag & 7);
+    fields.push({ number: tag >>> 3, raw: bytes.subarray(start, reader.pos), payload });
+  }
+  return fields;
+}
+
+/** @param {(writer: protobuf.Writer) => void} write @returns {Field} */
+function written(write) {
+  const writer = Writer.create();
+  write(writer);
+  const raw = writer.finish();
+  return { number: Reader.create(raw).uint32() >>> 3, raw, payload: null };
+}
+
+/** @param {number} number @param {Uint8Array} payload */
+const message = (number, payload) => written((w) => w.uint32((number << 3) | LENGTH_DELIMITED).bytes(payload));
+/** @param {number} number @param {string} text */
+const string = (number, text) => written((w) => w.uint32((number << 3) | LENGTH_DELIMITED).string(text));
+/** @param {number} number @param {number} value */
+const varint = (number, value) => written((w) => w.uint32(number << 3).int64(value));
+
+/** @param {Field[]} fields */
+function encode(fields) {
+  const out = new Uint8Array(fields.reduce((sum, f) => sum + f.raw.length, 0));
+  let at = 0;
+  for (const f of fields) {
+    out.set(f.raw, at);
+    at += f.raw.length;
+  }
+  return out;
+}
+
+/** @param {Field[]} fields @param {number} number */
+const strings = (fields, number) =>
+  fields.filter((f) => f.number === number).map((f) => new TextDecoder().decode(/** @type {Uint8Array} */ (f.payload)));
+
+/**
+ * @param {string} name @param {string} opType @param {string[]} inputs @param {string[]} outputs
+ * @param {Field[][]} [attributes]
+ */
+function node(name, opType, inputs, outputs, attributes = []) {
+  const fields = [
+    ...inputs.map((i) => string(NODE.input, i)),
+    ...outputs.map((o) => string(NODE.output, o)),
+    string(NODE.name, PREFIX + name),
+    string(NODE.opType, opType),
+    ...attributes.map((a) => message(NODE.attribute, encode(a))),
+  ];
+  return message(GRAPH.node, encode(fields));
+}
+
+/** @param {string} name @param {number} value */
+const intAttribute = (name, value) => [
+  string(ATTRIBUTE.name, name),
+  varint(ATTRIBUTE.i, value),
+  varint(ATTRIBUTE.type, ATTRIBUTE_TYPE.int),
+];
+/** @param {string} name @param {number[]} values */
+const intsAttribute = (name, values) => [
+  string(ATTRIBUTE.name, name),
+  ...values.map((v) => varint(ATTRIBUTE.ints, v)),
+  varint(ATTRIBUTE.type, ATTRIBUTE_TYPE.ints),
+];
+
+/** @param {Field} field */
+function parsedNode(field) {
+  const fields = fieldsOf(/** @type {Uint8Array} */ (field.payload));
+  return {
+    field,
+    fields,
+    opType: strings(fields, NODE.opType)[0],
+    inputs: strings(fields, NODE.input),
+    outputs: strings(fields, NODE.output),
+  };
+}
+
+/** Rewrites one branch of the decoder's `If`: its embedding lookup and its logits. */
+function rewriteBranch(/** @type {Uint8Array} */ graphBytes) {
+  const graph = fieldsOf(graphBytes);
+  const nodes = graph.filter((f) => f.number === GRAPH.node).map(parsedNode);
+  /** @param {string} what @param {(n: ReturnType<typeof parsedNode>) => boolean} test */
+  const only = (what, test) => {
+    const found = nodes.filter(test);
+    if (found.length !== 1)
+      throw new Error(`moonshine-logits: expected one ${what} in each branch, found ${found.length}`);
+    return found[0];
+  };
+  const lookup = only('embedding Gather', (n) => n.opType === 'Gather' && n.inputs[0] === TABLE);
+  const transpose = only('table Transpose', (n) => n.opType === 'Transpose' && n.inputs[0] === TABLE);
+  const dequantize = only('table DequantizeLinear', (n) => n.inputs[0] === transpose.outputs[0]);
+  const projection = only('logits MatMul', (n) => n.opType === 'MatMul' && n.inputs[1] === dequantize.outputs[0]);
+  if (nodes.some((n) => n !== lookup && n !== transpose && n.inputs.includes(TABLE))) {
+    throw new Error('moonshine-logits: the embedding table has a use this rewrite does not know');
+  }
+  const [hidden] = projection.inputs;
+  const [logits] = projection.outputs;
+  const p = PREFIX;
+  const newLookup = [
+    node(
+      'lookup/Gather',
+      'Gather',
+      [TABLE_TRANSPOSED, lookup.inputs[1]],
+      [`${p}embedding_columns`],
+      [intAttribute('axis', 1)],
+    ),
+    node(
+      'lookup/Transpose',
+      'Transpose',
+      [`${p}embedding_columns`],
+      [lookup.outputs[0]],
+      [intsAttribute('perm', [1, 2, 0])],
+    ),
+  ];
+  const newProjection = [
+    node(
+      'logits/DynamicQuantizeLinear',
+      'DynamicQuantizeLinear',
+      [hidden],
+      [`${p}hidden`, `${p}hidden_scale`, `${p}hidden_zero_point`],
+    ),
+    node(
+      'logits/MatMulInteger',
+      'MatMulInteger',
+      [`${p}hidden`, TABLE_TRANSPOSED, `${p}hidden_zero_point`, ZERO_POINT],
+      [`${p}logits_int`],
+    ),
+    node('logits/Cast', 'Cast', [`${p}logits_int`], [`${p}logits_unscaled`], [intAttribute('to', DATA_TYPE.float)]),
+    node('logits/ScaleMul', 'Mul', [`${p}hidden_scale`, SCALE], [`${p}logits_scale`]),
+    node('logits/Mul', 'Mul', [`${p}logits_unscaled`, `${p}logits_scale`], [logits]),
+  ];
+  const removed = new Set([lookup.field, transpose.field, dequantize.field, projection.field]);
+  // Nodes stay in topological order: each replacement goes where the node it replaces was.
+  return encode(
+    graph.flatMap((f) => {
+      if (f === lookup.field) return newLookup;
+      if (f === projection.field) return newProjection;
+      return removed.has(f) ? [] : [f];
+    }),
+  );
+}
+
+/** @param {Uint8Array} tensorBytes */
+function transposedTable(tensorBytes) {
+  const tensor = fieldsOf(tensorBytes);
+  const dims = tensor
+    .filter((f) => f.number === TENSOR.dims)
+    .map((f) => Number(Reader.create(f.raw.subarray(1)).int64()));
+  const dataType = tensor
+    .filter((f) => f.number === TENSOR.dataType)
+    .map((f) => Reader.create(f.raw.subarray(1)).int32());
+  const data = tensor.find((f) => f.number === TENSOR.rawData)?.payload;
+  if (dims.length !== 2 || dataType[0] !== DATA_TYPE.uint8 || !data || data.length !== dims[0] * dims[1]) {
+    throw new Error(`moonshine-logits: the embedding table is not a raw uint8 matrix (dims ${dims})`);
+  }
+  const [rows, columns] = dims;
+  const transposed = new Uint8Array(data.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) transposed[c * rows + r] = data[r * columns + c];
+  }
+  return encode([
+    varint(TENSOR.dims, columns),
+    varint(TENSOR.dims, rows),
+    varint(TENSOR.dataType, DATA_TYPE.uint8),
+    string(TENSOR.name, TABLE_TRANSPOSED),
+    message(TENSOR.rawData, transposed),
+  ]);
+}
+
+/**
+ * Moonshine tiny's merged decoder, rewritten as described at the top of this
+ * file. Throws if the graph is not the one this was written for.
+ * @param {Uint8Array} modelBytes
+ * @returns {Uint8Array}
+ */
+export function quantizeLogitsProjection(modelBytes) {
+  const model = fieldsOf(modelBytes);
+  const graphField = model.find((f) => f.number === MODEL.graph);
+  if (!graphField?.payload) throw new Error('moonshine-logits: no graph');
+  const graph = fieldsOf(graphField.payload);
+  const table = graph.filter(
+    (f) =>
+      f.number === GRAPH.initializer &&
+      strings(fieldsOf(/** @type {Uint8Array} */ (f.payload)), TENSOR.name)[0] === TABLE,
+  );
+  if (table.length !== 1) throw new Error(`moonshine-logits: no initializer ${TABLE}`);
+  let branches = 0;
+  const rewritten = graph.flatMap((f) => {
+    if (f === table[0]) return [message(GRAPH.initializer, transposedTable(/** @type {Uint8Array} */ (f.payload)))];
+    if (f.number !== GRAPH.node) return [f];
+    const n = parsedNode(f);
+    if (n.opType !== 'If') {
+      if (n.inputs.includes(TABLE)) throw new Error('moonshine-logits: the table is used outside the If');
+      return [f];
+    }
+    const fields = n.fields.map((a) => {
+      if (a.number !== NODE.attribute) return a;
+      const attribute = fieldsOf(/** @type {Uint8Array} */ (a.payload)).map((x) => {
+        if (x.number !== ATTRIBUTE.g) return x;
+        branches++;
+        return message(ATTRIBUTE.g, rewriteBranch(/** @type {Uint8Array} */ (x.payload)));
+      });
+      return message(NODE.attribute, encode(attribute));
+    });
+    return [message(GRAPH.node, encode(fields))];
+  });
+  if (branches !== 2) throw new Error(`moonshine-logits: expected an If with two branches, found ${branches}`);
+  return encode(model.map((f) => (f === graphField ? message(MODEL.graph, encode(rewritten)) : f)));
+}
