@@ -18,13 +18,11 @@ import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { wordEdits, wordErrorRate } from '../src/engine/wer';
 import {
   decodeGrowing,
-  HUMAN_PROSE,
-  HUMAN_PROSE_DIR,
+  humanProseClips,
   loadMoonshine,
-  PROSE,
-  readSpeech16k,
   SPEED,
   synthesise,
+  synthesisedProseClips,
   TERM_SENTENCES,
   VOICES,
 } from '../tests/integration/vocabulary-sets';
@@ -39,17 +37,11 @@ const list = TermBiasing.build(
   biasTokenizer,
 );
 const clips = [
-  ...HUMAN_PROSE.map(({ file, text }) => ({
-    text,
-    audio: readSpeech16k(dir, join(HUMAN_PROSE_DIR, file)),
-    biasing: null as TermBiasing | null,
-  })),
+  ...humanProseClips(dir).map((clip) => ({ ...clip, biasing: null as TermBiasing | null })),
   ...TERM_SENTENCES.flatMap((t) =>
     VOICES.map((voice) => ({ text: t.dev, audio: synthesise(dir, t.dev, voice, SPEED.dev), biasing: list })),
   ),
-  ...PROSE.dev.flatMap((text) =>
-    VOICES.map((voice) => ({ text, audio: synthesise(dir, text, voice, SPEED.dev), biasing: null })),
-  ),
+  ...synthesisedProseClips(dir, 'dev').map((clip) => ({ ...clip, biasing: null })),
 ];
 
 /** One decode, with the decoder runs it took. */

@@ -16,23 +16,11 @@ import { join } from 'node:path';
 import { guardFinal } from '../src/engine/final-guard';
 import { detokenize } from '../src/engine/tokenizer';
 import { wordEdits, wordErrorRate } from '../src/engine/wer';
-import {
-  HUMAN_PROSE,
-  HUMAN_PROSE_DIR,
-  loadMoonshine,
-  PROSE,
-  readSpeech16k,
-  SPEED,
-  synthesise,
-  VOICES,
-} from '../tests/integration/vocabulary-sets';
+import { humanProseClips, loadMoonshine, synthesisedProseClips } from '../tests/integration/vocabulary-sets';
 
 const dir = mkdtempSync(join(tmpdir(), 'utter-guard-'));
 const model = await loadMoonshine();
-const clips = [
-  ...HUMAN_PROSE.map(({ file, text }) => ({ text, audio: readSpeech16k(dir, join(HUMAN_PROSE_DIR, file)) })),
-  ...PROSE.dev.flatMap((text) => VOICES.map((voice) => ({ text, audio: synthesise(dir, text, voice, SPEED.dev) }))),
-];
+const clips = [...humanProseClips(dir), ...synthesisedProseClips(dir, 'dev')];
 const CUTS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 const tally = { fired: 0, changed: 0, worse: 0, better: 0 };
 let cases = 0;

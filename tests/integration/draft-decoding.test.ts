@@ -8,13 +8,11 @@ import { biasTokenizer, detokenize } from '../../src/engine/tokenizer';
 import { wordEdits, wordErrorRate } from '../../src/engine/wer';
 import {
   decodeGrowing,
-  HUMAN_PROSE,
-  HUMAN_PROSE_DIR,
+  humanProseClips,
   loadMoonshine,
-  PROSE,
-  readSpeech16k,
   SPEED,
   synthesise,
+  synthesisedProseClips,
   TERM_SENTENCES,
 } from './vocabulary-sets';
 
@@ -37,12 +35,8 @@ beforeAll(async () => {
     biasTokenizer,
   );
   clips = [
-    ...HUMAN_PROSE.map(({ file, text }) => ({
-      text,
-      audio: readSpeech16k(dir, join(HUMAN_PROSE_DIR, file)),
-      biasing: null,
-    })),
-    ...PROSE.heldOut.map((text) => ({ text, audio: synthesise(dir, text, 'en-us', SPEED.heldOut), biasing: null })),
+    ...humanProseClips(dir).map((clip) => ({ ...clip, biasing: null })),
+    ...synthesisedProseClips(dir, 'heldOut', ['en-us']).map((clip) => ({ ...clip, biasing: null })),
     // With a vocabulary, whose bias can make the decoder go back a step.
     ...TERM_SENTENCES.map(({ heldOut }) => ({
       text: heldOut,

@@ -266,6 +266,24 @@ function soxTo16k(dir: string, wav: string, effects: string[], trim: boolean): F
   return audio;
 }
 
+/** A clip of speech cut like a segment, with what was said. */
+export interface SpokenClip {
+  text: string;
+  audio: Float32Array;
+}
+
+/** pocketsphinx's LibriVox recordings, cut like a segment (see `synthesise`). */
+export function humanProseClips(dir: string): SpokenClip[] {
+  return HUMAN_PROSE.map(({ file, text }) => ({ text, audio: readSpeech16k(dir, join(HUMAN_PROSE_DIR, file)) }));
+}
+
+/** One set of espeak-ng prose, each sentence in each of `voices` at the set's speed, cut like a segment. */
+export function synthesisedProseClips(dir: string, set: keyof typeof PROSE, voices = VOICES): SpokenClip[] {
+  return PROSE[set].flatMap((text) =>
+    voices.map((voice) => ({ text, audio: synthesise(dir, text, voice, SPEED[set]) })),
+  );
+}
+
 /**
  * The development prose as whole utterances, untrimmed: pocketsphinx's
  * LibriVox recordings (`human`), then, unless `humanOnly`, the espeak-ng dev
