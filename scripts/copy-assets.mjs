@@ -51,7 +51,7 @@ const MODELS = [
     to: 'moonshine-tiny-decoder-merged.onnx',
     sha256: 'eed87831c3a6103534aae7d47a5d485025c659a1323901513961c39fe8a1a367',
     rewrite: quantizeLogitsProjection,
-    installedSha256: '7675688639fc6fe5bf3de212e1a7a1d16c9a05a7ae0b0480077ba96b7ce7db52',
+    installedSha256: '11205da20617a86afbbd1db47c5415b0b9e115b3440b0e158a0713615cdf16ae',
   },
 ];
 
