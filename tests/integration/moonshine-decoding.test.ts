@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MoonshineModel } from '../../src/engine/moonshine';
 import { WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
 import { detokenize } from '../../src/engine/tokenizer';
+import { readRaw16k } from './vocabulary-sets';
 
 // The real Moonshine tiny models (copied into public/models by `npm install`)
 // on a real human recording: pocketsphinx's "go forward ten meters" test file,
@@ -12,14 +13,6 @@ const MODELS = new URL('../../public/models/', import.meta.url);
 const RECORDING = '/usr/share/pocketsphinx/test/data/goforward.raw';
 const EXPECTED_TEXT = 'Go forward ten meters.';
 const EXPECTED_TOKENS = [2921, 6375, 3006, 27881, 29889];
-
-function readRaw16k(path: string): Float32Array {
-  const bytes = readFileSync(path);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const audio = new Float32Array(bytes.byteLength >> 1);
-  for (let i = 0; i < audio.length; i++) audio[i] = view.getInt16(i * 2, true) / 32768;
-  return audio;
-}
 
 /**
  * A decoder that behaves exactly like the real one except for how it presents

@@ -7,7 +7,7 @@ import { quantizeLogitsProjection } from '../../scripts/moonshine-logits.mjs';
 import { MoonshineModel } from '../../src/engine/moonshine';
 import { WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
 import { detokenize } from '../../src/engine/tokenizer';
-import { HUMAN_PROSE_DIR, humanProseClips } from './vocabulary-sets';
+import { HUMAN_PROSE_DIR, humanProseClips, readRaw16k } from './vocabulary-sets';
 
 // The decoder as the package ships it (kept by `npm install`) against the one
 // installed in public/models, rewritten by scripts/moonshine-logits.mjs, on
@@ -50,17 +50,9 @@ beforeAll(async () => {
   original = await build(readFileSync(ORIGINAL), WASM_GRAPH_OPTIMIZATION.moonshineDecoder);
   installed = await build(readFileSync(INSTALLED), WASM_GRAPH_OPTIMIZATION.moonshineDecoder);
   const dir = mkdtempSync(join(tmpdir(), 'utter-logits-'));
-  audio.push(...humanProseClips(dir).map((clip) => clip.audio), readRaw(COMMAND_RECORDING));
+  audio.push(...humanProseClips(dir).map((clip) => clip.audio), readRaw16k(COMMAND_RECORDING));
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
-
-function readRaw(path: string): Float32Array {
-  const bytes = readFileSync(path);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(bytes.byteLength >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true) / 32768;
-  return out;
-}
 
 describe('the installed Moonshine decoder (logits from the int8 table)', () => {
   it('is exactly what the rewrite makes of the package file', () => {

@@ -30,6 +30,7 @@ import { VadStream } from '../../src/engine/vad-stream';
 import { type WerResult, wordErrorRate } from '../../src/engine/wer';
 import { createStatsBuffer, PipelineStats, Stat } from '../../src/shared/stats';
 import type { DetectedSegmentEvent as SegmentEvent, TranscriptionResult } from '../../src/shared/types';
+import { readRaw16k } from './vocabulary-sets';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MODELS = join(ROOT, 'public/models');
@@ -73,15 +74,6 @@ function readWav(name: string): Float32Array {
   expect(fmt.numChannels, `${name} channels`).toBe(1);
   wav.toBitDepth('32f');
   return wav.getSamples(false, Float32Array) as unknown as Float32Array;
-}
-
-/** Raw signed 16-bit little-endian mono PCM at 16 kHz. */
-function readRawS16(path: string): Float32Array {
-  const bytes = readFileSync(path);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(bytes.byteLength >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true) / 32768;
-  return out;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -246,7 +238,7 @@ describe('speech pipeline with the real models (onnxruntime-web WASM)', { timeou
   });
 
   it('goforward.raw alone: "go forward ten meters"', async () => {
-    const run = await runPipeline(readRawS16(GOFORWARD_RAW));
+    const run = await runPipeline(readRaw16k(GOFORWARD_RAW));
     report('goforward.raw', run);
 
     expectWellFormedSegments(run);

@@ -249,6 +249,15 @@ export function readSpeech16k(dir: string, wav: string): Float32Array {
   return soxTo16k(dir, wav, ['pad', '0.256', '0.128'], true);
 }
 
+/** Raw signed 16-bit little-endian mono PCM at 16 kHz (pocketsphinx's `.raw` files), as floats. */
+export function readRaw16k(path: string): Float32Array {
+  const bytes = readFileSync(path);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const audio = new Float32Array(bytes.byteLength >> 1);
+  for (let i = 0; i < audio.length; i++) audio[i] = view.getInt16(i * 2, true) / 32768;
+  return audio;
+}
+
 /** A WAV file as 16 kHz mono floats. */
 export function readWav16k(dir: string, wav: string): Float32Array {
   return soxTo16k(dir, wav, [], false);
