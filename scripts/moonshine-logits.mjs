@@ -20,16 +20,18 @@
 //     scales, the pattern the export uses for every other weight
 //     (onnxruntime fuses it into DynamicQuantizeMatMul). Then the best
 //     EXACT_TOP of those are recomputed from the float hidden state and their
-//     dequantized rows, and written back (TopK, Gather, DequantizeLinear,
-//     Mul, ReduceSum, ScatterElements). The 8-bit pass alone is within 1% of
-//     the largest logit, which was enough to change 6 of 169 development
-//     hypotheses and, in the bench, "milk" to "meal"; with the exact pass,
-//     the winner is the original model's whenever it is among the 8-bit
-//     pass's best eight. On the development set (169 clips, 1555 words,
-//     half of them with a vocabulary list, whose bonus can lift a token from
-//     outside the best eight) one hypothesis changed, for the better, and the
-//     WER went 25.85 → 25.66%. tests/integration/moonshine-logits.test.ts
-//     checks every step on the human recordings.
+//     dequantized rows (TopK, Gather, DequantizeLinear, Mul, ReduceSum), every
+//     other logit is held at or below the lowest of them (ReduceMin, Min), and
+//     the exact ones are written back (ScatterElements). The winner is thus
+//     always one of the eight, and it is the original model's whenever that
+//     is among the 8-bit pass's best eight. The 8-bit pass alone is within
+//     ~1% of the largest logit on speech, which was enough to change 6 of 169
+//     development hypotheses and, in the bench, "milk" to "meal". With the
+//     exact pass, on the development set (169 clips, 1555 words, half of them
+//     with a vocabulary list, whose bonus can lift a token from outside the
+//     best eight) one hypothesis changed, for the better, and the WER went
+//     25.85 → 25.66%. tests/integration/moonshine-logits.test.ts checks
+//     every step on the human recordings.
 // Speed is unchanged in onnxruntime-web (int8 in Wasm is no faster than the
 // float32 it replaces); onnxruntime-node decodes the bench's clips 25–45%
 // faster with it.
@@ -235,10 +237,15 @@ function rewriteBranch(/** @type {Uint8Array} */ graphBytes) {
       [`${p}top_exact`],
       [intAttribute('keepdims', 0)],
     ),
+    // Every other logit is held at or below the lowest of the eight, so the
+    // winner is always one of the recomputed ones (ReduceMin still takes its
+    // axes as an attribute at opset 14).
+    node('exact/ReduceMin', 'ReduceMin', [`${p}top_exact`], [`${p}top_exact_lowest`], [intsAttribute('axes', [-1])]),
+    node('exact/Min', 'Min', [`${p}logits_approximate`, `${p}top_exact_lowest`], [`${p}logits_capped`]),
     node(
       'exact/ScatterElements',
       'ScatterElements',
-      [`${p}logits_approximate`, `${p}top_ids`, `${p}top_exact`],
+      [`${p}logits_capped`, `${p}top_ids`, `${p}top_exact`],
       [logits],
       [intAttribute('axis', -1)],
     ),
