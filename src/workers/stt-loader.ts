@@ -30,9 +30,26 @@ async function buildModel(ort: OrtModule, bytes: ModelBytes, backend: BackendNam
   // WebGPU keeps every rewrite: the per-model choice was measured on WASM.
   const level = (model: keyof typeof WASM_GRAPH_OPTIMIZATION) =>
     backend === 'wasm' ? WASM_GRAPH_OPTIMIZATION[model] : 'all';
-  const encoder = await createSession(ort, await bytes.encoder, backend, level('moonshineEncoder'));
-  const decoder = await createSession(ort, await bytes.decoder, backend, level('moonshineDecoder'));
-  return { model: new MoonshineModel(ort.Tensor, encoder, decoder), sessions: [encoder, decoder] };
+  const sessions: InferenceSession[] = [];
+  try {
+    const encoder = await createSession(ort, await bytes.encoder, backend, level('moonshineEncoder'));
+    sessions.push(encoder);
+    const decoder = await createSession(ort, await bytes.decoder, backend, level('moonshineDecoder'));
+    sessions.push(decoder);
+    return { model: new MoonshineModel(ort.Tensor, encoder, decoder), sessions };
+  } catch (error) {
+    await releaseSessions(sessions); // an encoder built before the decoder failed
+    throw error;
+  }
+}
+
+async function releaseSessions(sessions: readonly InferenceSession[]): Promise<void> {
+  for (const session of sessions) await session.release().catch(() => {});
+}
+
+/** onnxruntime's WebAssembly can throw a bare number (a C++ exception's address): say where it came from. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : `onnxruntime threw ${String(error)}`;
 }
 
 function quietNoise(seconds: number): Float32Array {
@@ -98,12 +115,17 @@ async function pickAndBuild(
   // The WebGPU bundle also runs the WASM backend, so one runtime serves whichever backend is chosen.
   const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads, urls.compiledRuntimes);
 
-  const build = async (backend: BackendName, reason: string, measuring = false): Promise<LoadedStt> => {
-    const built = await buildModel(ort, bytes, backend);
+  const build = async (backend: BackendName, reason: string, measuring = false, runtime = ort): Promise<LoadedStt> => {
+    const built = await buildModel(runtime, bytes, backend);
     // A measurement must not time the first-run cost. On WebGPU the first run also compiles the
     // shaders, seconds on a slow adapter (measured on SwiftShader): a Stop soon after Start would run
     // out of time for the final, so there the model is ready only once it is warm.
-    if (measuring || (mode.kind === 'first' && backend === 'webgpu')) await warmUp(built.model);
+    if (measuring || (mode.kind === 'first' && backend === 'webgpu')) {
+      await warmUp(built.model).catch(async (error: unknown) => {
+        await releaseSessions(built.sessions);
+        throw error;
+      });
+    }
     // Otherwise the model is ready before its warm-up is done: the person can start speaking while
     // it runs, and the model holds their decodes back until then (`MoonshineModel.warmUp`). A failed
     // warm-up only costs time: the first real decode reports whatever is wrong.
@@ -111,7 +133,19 @@ async function pickAndBuild(
     return { ...built, decision: { backend, threads, reason, adapter: gpu?.description } };
   };
   const wasm = (reason: string) => build('wasm', reason);
-  const webgpu = (reason: string) => build('webgpu', reason);
+  // A driver, an adapter or an operator WebGPU cannot run must not cost the person their dictation:
+  // WASM runs the model on any browser that got this far. Not on the WebGPU bundle's runtime, though:
+  // after a failed WebGPU start it threw a bare number and then hung every session asked of it
+  // (measured in Node). The plain WASM runtime is a module and an instance of its own.
+  const fallBack = async (reason: string) =>
+    build('wasm', reason, false, await loadOrt('wasm', urls.ort, threads, urls.compiledRuntimes));
+  const webgpu = async (reason: string) => {
+    try {
+      return await build('webgpu', reason);
+    } catch (error) {
+      return fallBack(`WebGPU (${reason}) failed: ${messageOf(error)}`);
+    }
+  };
 
   if (setting === 'wasm') return wasm('chosen in settings');
   if (setting === 'webgpu') {
@@ -127,14 +161,32 @@ async function pickAndBuild(
   }
 
   // Measure both on the same probe audio and keep the faster: warmed up, whatever the mode, or the
-  // measurement would time the first-run cost.
-  const onGpu = await build('webgpu', 'measured', true);
-  const gpuMs = await probeDecode(onGpu.model);
-  const onCpu = await build('wasm', 'measured', true);
-  const cpuMs = await probeDecode(onCpu.model);
-  const measuredMs = { webgpu: Math.round(gpuMs), wasm: Math.round(cpuMs) };
-  const [keep, drop] = gpuMs < cpuMs ? [onGpu, onCpu] : [onCpu, onGpu];
-  for (const session of drop.sessions) await session.release();
+  // measurement would time the first-run cost. A backend that fails here is simply not chosen.
+  const measure = async (backend: BackendName) => {
+    const built = await build(backend, 'measured', true);
+    try {
+      return { built, ms: await probeDecode(built.model) };
+    } catch (error) {
+      await releaseSessions(built.sessions);
+      throw error;
+    }
+  };
+  let onGpu: Awaited<ReturnType<typeof measure>>;
+  try {
+    onGpu = await measure('webgpu');
+  } catch (error) {
+    return fallBack(`WebGPU failed in the measurement: ${messageOf(error)}`);
+  }
+  let onCpu: Awaited<ReturnType<typeof measure>>;
+  try {
+    onCpu = await measure('wasm');
+  } catch (error) {
+    onGpu.built.decision.reason = `WASM failed in the measurement: ${messageOf(error)}`;
+    return onGpu.built;
+  }
+  const measuredMs = { webgpu: Math.round(onGpu.ms), wasm: Math.round(onCpu.ms) };
+  const [keep, drop] = onGpu.ms < onCpu.ms ? [onGpu.built, onCpu.built] : [onCpu.built, onGpu.built];
+  await releaseSessions(drop.sessions);
   keep.decision = {
     ...keep.decision,
     measuredMs,

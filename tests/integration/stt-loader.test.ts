@@ -101,3 +101,46 @@ describe('loadStt', () => {
     for (const session of loaded.sessions) await session.release();
   }, 60_000);
 });
+
+describe('loadStt on a WebGPU adapter that cannot run the model', () => {
+  // A hardware adapter whose device cannot be had, as with a broken driver: onnxruntime's WebGPU
+  // backend really fails while it starts, and leaves its runtime unusable (see stt-loader.ts).
+  const adapter = {
+    info: { vendor: 'test', description: 'Test GPU' },
+    features: new Set(),
+    limits: {},
+    requestDevice: async () => {
+      throw new Error('no device');
+    },
+  };
+  const speech = () =>
+    readSpeech16k(
+      mkdtempSync(join(tmpdir(), 'utter-stt-loader-')),
+      join(ROOT, 'tests/fixtures/generated/dictation.wav'),
+    );
+
+  beforeEach(() => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => adapter } });
+  });
+
+  it.each([
+    ['measuring both backends', 'auto', null],
+    ['chosen in settings', 'webgpu', null],
+    [
+      'remembered from an earlier visit',
+      'auto',
+      { backend: 'webgpu', threads: 1, reason: 'measured', adapter: 'test Test GPU' } as const,
+    ],
+  ] as const)(
+    '%s: falls back to WASM, says why, and transcribes',
+    async (_, setting, remembered) => {
+      const loaded = await loadStt(URLS, setting, remembered, { kind: 'first' }, () => {});
+      expect(loaded.decision.backend).toBe('wasm');
+      expect(loaded.decision.reason).toMatch(/^WebGPU.* failed: /);
+      const heard = detokenize((await loaded.model.decode(speech().slice(0, 16000 * 4))).tokens);
+      expect(heard).toMatch(/quarterly report/i);
+      for (const session of loaded.sessions) await session.release();
+    },
+    120_000,
+  );
+});
