@@ -344,6 +344,7 @@ async function main(): Promise<void> {
         {
           rendererMb: round(p.rendererMb),
           pageRendererMb: p.pageRendererMb === null ? null : round(p.pageRendererMb),
+          pageRendererPeak: p.pageRendererPeak,
           browserTreeMb: round(p.browserTreeMb),
           nodeMb: round(p.nodeMb),
           foreignCpuCores: p.foreignCpuCores === null ? null : round(p.foreignCpuCores, 2),
@@ -392,6 +393,15 @@ async function main(): Promise<void> {
     }
     // Not a target of its own: words spoken before it wait in the ring, and their first text comes then.
     log(`     speech model loaded from the offline copy, median: ${coldStart.median.speechModelLoadedMs ?? '—'} ms`);
+    const dictationPeak = browserPhases.find(([phase]) => phase === 'browser-dictation')?.[1].pageRendererPeak;
+    if (dictationPeak) {
+      const { atS, compiledCodeMb, anonymousMb, filesMb, sharedMb } = dictationPeak;
+      log(
+        `     the page's renderer at that peak, ${atS} s into dictating: compiled code ${compiledCodeMb} MB, ` +
+          `other private ${anonymousMb} MB (JS heaps, Wasm memories, allocators, compilers' working memory), ` +
+          `files ${filesMb} MB (mostly Chromium's binary, shared), shared memory ${sharedMb} MB`,
+      );
+    }
     const report = {
       machine: { ...machineInfo, loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((l) => round(l, 2)) } },
       moonshine: {

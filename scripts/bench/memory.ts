@@ -18,6 +18,8 @@ export interface PhaseStats {
    * models; the others stay idle. Null when no renderer ran.
    */
   pageRendererMb: number | null;
+  /** What the page's renderer was made of at that peak, and when in the phase it came (null with no renderer). */
+  pageRendererPeak: RssBreakdown | null;
   /** Peak sum over every Chromium descendant (browser, GPU, utility, zygotes, renderers). */
   browserTreeMb: number;
   nodeMb: number;
@@ -25,6 +27,49 @@ export interface PhaseStats {
   foreignCpuCores: number | null;
   seconds: number;
   samples: number;
+}
+
+/**
+ * A renderer's resident memory by kind of mapping (/proc/PID/smaps), in MB:
+ *  - `compiledCode`: anonymous executable mappings, V8's code spaces (Wasm and JS);
+ *  - `anonymous`: the rest of its private memory: JS heaps, Wasm memories, allocators (compilers' zones too);
+ *  - `files`: file-backed mappings, mostly Chromium's own binary, shared with its other processes;
+ *  - `shared`: shared memory with the browser and GPU processes.
+ */
+export interface RssBreakdown {
+  /** Seconds into the phase. */
+  atS: number;
+  compiledCodeMb: number;
+  anonymousMb: number;
+  filesMb: number;
+  sharedMb: number;
+}
+
+function rssBreakdown(pid: number, atS: number): RssBreakdown | null {
+  const smaps = readText(`/proc/${pid}/smaps`);
+  if (!smaps) return null;
+  const kb = { code: 0, anonymous: 0, files: 0, shared: 0 };
+  let kind: keyof typeof kb = 'anonymous';
+  for (const line of smaps.split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ (\S{4}) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const [, perms = '', path = ''] = mapping;
+      if (perms[3] === 's') kind = 'shared';
+      else if (path.startsWith('/')) kind = 'files';
+      else kind = perms[2] === 'x' ? 'code' : 'anonymous';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kb[kind] += Number(rss[1]);
+  }
+  const mb = (v: number) => Math.round(v / 102.4) / 10;
+  return {
+    atS: Math.round(atS * 10) / 10,
+    compiledCodeMb: mb(kb.code),
+    anonymousMb: mb(kb.anonymous),
+    filesMb: mb(kb.files),
+    sharedMb: mb(kb.shared),
+  };
 }
 
 /** Kernel clock ticks per second for /proc CPU times (USER_HZ, 100 on Linux). */
@@ -107,19 +152,19 @@ interface PhaseScratch {
 interface RendererUse {
   ticks: number;
   peakKb: number;
+  peak: RssBreakdown | null;
 }
 
-/** Peak RSS (MB) of the renderer that used the most CPU (the page's: it runs the models), or null if none ran. */
-function busiestRendererMb(perRenderer: ReadonlyMap<number, RendererUse>): number | null {
-  const busiest = [...perRenderer.values()].reduce<RendererUse | null>(
+/** The renderer that used the most CPU (the page's: it runs the models), or null if none ran. */
+function busiestRenderer(perRenderer: ReadonlyMap<number, RendererUse>): RendererUse | null {
+  return [...perRenderer.values()].reduce<RendererUse | null>(
     (best, r) => (r.ticks > (best?.ticks ?? 0) ? r : best),
     null,
   );
-  return busiest ? busiest.peakKb / 1024 : null;
 }
 
 /** What a phase keeps while it runs; the page's renderer is picked from `perRenderer` at the end, in stats(). */
-type PhaseRecord = Omit<PhaseStats, 'pageRendererMb'> & PhaseScratch;
+type PhaseRecord = Omit<PhaseStats, 'pageRendererMb' | 'pageRendererPeak'> & PhaseScratch;
 
 export class ProcPoller {
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -169,9 +214,12 @@ export class ProcPoller {
     }
     p.rendererMb = Math.max(p.rendererMb, snap.rendererKb / 1024);
     for (const [pid, kb] of snap.renderers) {
-      const r = p.perRenderer.get(pid) ?? { ticks: 0, peakKb: 0 };
+      const r = p.perRenderer.get(pid) ?? { ticks: 0, peakKb: 0, peak: null };
       r.ticks += used.get(pid) ?? 0;
-      r.peakKb = Math.max(r.peakKb, kb);
+      if (kb > r.peakKb) {
+        r.peakKb = kb;
+        r.peak = rssBreakdown(pid, (performance.now() - p.t0) / 1000);
+      }
       p.perRenderer.set(pid, r);
     }
     p.browserTreeMb = Math.max(p.browserTreeMb, snap.chromeKb / 1024);
@@ -191,10 +239,13 @@ export class ProcPoller {
 
   stats(): Map<string, PhaseStats> {
     return new Map(
-      [...this.phases].map(([phase, { busy0: _b, own0: _o, t0: _t, perRenderer, ...stats }]) => [
-        phase,
-        { ...stats, pageRendererMb: busiestRendererMb(perRenderer) },
-      ]),
+      [...this.phases].map(([phase, { busy0: _b, own0: _o, t0: _t, perRenderer, ...stats }]) => {
+        const page = busiestRenderer(perRenderer);
+        return [
+          phase,
+          { ...stats, pageRendererMb: page ? page.peakKb / 1024 : null, pageRendererPeak: page?.peak ?? null },
+        ];
+      }),
     );
   }
 }
