@@ -119,6 +119,9 @@ const missing = MODELS.filter(
 );
 const fromTarball = missing.filter((m) => m.tarball);
 const scratch = fromTarball.length > 0 ? mkdtempSync(join(tmpdir(), 'utter-models-')) : null;
+const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
+// `fail` exits at once, past any `finally`: the unpacked package goes on exit too.
+process.on('exit', removeScratch);
 try {
   const inTarball = scratch
     ? unpackMoonshine(
@@ -147,7 +150,7 @@ try {
     writeFileSync(join(modelsDir, model.to), rewritten);
   }
 } finally {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  removeScratch();
 }
 for (const file of ORT_FILES) copyFileSync(nm(`onnxruntime-web/dist/${file}`), join(ortDir, file));
 console.log(

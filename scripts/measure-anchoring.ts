@@ -22,10 +22,11 @@ import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { wordEdits, wordErrorRate } from '../src/engine/wer';
+import { SAMPLE_RATE } from '../src/shared/types';
 import { developmentProse, loadMoonshine } from '../tests/integration/vocabulary-sets';
 
 const OFFSETS = [0, 131, 263, 397];
-const SECOND = 16000;
+const SECOND = SAMPLE_RATE;
 
 const dir = mkdtempSync(join(tmpdir(), 'utter-anchoring-'));
 ort.env.logLevel = 'error';

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { TermBiasing } from '../src/engine/biasing';
 import { COMMAND_PHRASES } from '../src/engine/commands';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
+import { SAMPLE_RATE } from '../src/shared/types';
 import { COMMAND_DEVELOPMENT, loadMoonshine, synthesise } from '../tests/integration/vocabulary-sets';
 
 const { voices: VOICES, speeds: SPEEDS } = COMMAND_DEVELOPMENT;
@@ -42,7 +43,7 @@ const PHRASES = [
   'stop dictation',
   'stop listening',
 ];
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 
 const lengths = (process.argv[2] ?? '0,1,1.5,2').split(',').map(Number);
 const floors = (process.argv[3] ?? '0,0.001').split(',').map(Number);
