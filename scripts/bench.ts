@@ -399,7 +399,7 @@ async function main(): Promise<void> {
       log(
         `     the page's renderer at that peak, ${atS} s into dictating: compiled code ${compiledCodeMb} MB, ` +
           `other private ${anonymousMb} MB (JS heaps, Wasm memories, allocators, compilers' working memory), ` +
-          `files ${filesMb} MB (mostly Chromium's binary, shared), shared memory ${sharedMb} MB`,
+          `files ${filesMb} MB (Chromium's binary and libraries, mostly shared), shared memory ${sharedMb} MB`,
       );
     }
     const report = {

@@ -18,7 +18,7 @@ export interface PhaseStats {
    * models; the others stay idle. Null when no renderer ran.
    */
   pageRendererMb: number | null;
-  /** What the page's renderer was made of at that peak, and when in the phase it came (null with no renderer). */
+  /** What the page's renderer was made of at that peak (read within 4 MB of it), and when (null with no renderer). */
   pageRendererPeak: RssBreakdown | null;
   /** Peak sum over every Chromium descendant (browser, GPU, utility, zygotes, renderers). */
   browserTreeMb: number;
@@ -152,8 +152,12 @@ interface PhaseScratch {
 interface RendererUse {
   ticks: number;
   peakKb: number;
+  /** The breakdown at the last reading, and the RSS (kB) then. */
   peak: RssBreakdown | null;
+  peakReadKb: number;
 }
+
+const BREAKDOWN_STEP_KB = 4096;
 
 /** The renderer that used the most CPU (the page's: it runs the models), or null if none ran. */
 function busiestRenderer(perRenderer: ReadonlyMap<number, RendererUse>): RendererUse | null {
@@ -214,11 +218,16 @@ export class ProcPoller {
     }
     p.rendererMb = Math.max(p.rendererMb, snap.rendererKb / 1024);
     for (const [pid, kb] of snap.renderers) {
-      const r = p.perRenderer.get(pid) ?? { ticks: 0, peakKb: 0, peak: null };
+      const r = p.perRenderer.get(pid) ?? { ticks: 0, peakKb: 0, peak: null, peakReadKb: 0 };
       r.ticks += used.get(pid) ?? 0;
       if (kb > r.peakKb) {
         r.peakKb = kb;
-        r.peak = rssBreakdown(pid, (performance.now() - p.t0) / 1000);
+        // Reading smaps walks the page tables: only when the peak has grown by a few MB since the last
+        // reading: the breakdown is within 4 MB of the peak, and an idle renderer is read once.
+        if (!r.peak || kb >= r.peakReadKb + BREAKDOWN_STEP_KB) {
+          r.peak = rssBreakdown(pid, (performance.now() - p.t0) / 1000) ?? r.peak;
+          r.peakReadKb = kb;
+        }
       }
       p.perRenderer.set(pid, r);
     }

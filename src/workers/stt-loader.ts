@@ -137,13 +137,18 @@ async function pickAndBuild(
   // WASM runs the model on any browser that got this far. Not on the WebGPU bundle's runtime, though:
   // after a failed WebGPU start it threw a bare number and then hung every session asked of it
   // (measured in Node). The plain WASM runtime is a module and an instance of its own.
-  const fallBack = async (reason: string) =>
-    build('wasm', reason, false, await loadOrt('wasm', urls.ort, threads, urls.compiledRuntimes));
+  // (The failed runtime's instance and heap stay in this worker: only a failure pays for them.)
+  const fallBack = async (error: unknown, context: string) => {
+    // A file that could not be downloaded is no WebGPU failure: that error is the load's.
+    await Promise.all([bytes.encoder, bytes.decoder]);
+    const plain = await loadOrt('wasm', urls.ort, threads, urls.compiledRuntimes);
+    return build('wasm', `WebGPU failed (${context}): ${messageOf(error)}`, false, plain);
+  };
   const webgpu = async (reason: string) => {
     try {
       return await build('webgpu', reason);
     } catch (error) {
-      return fallBack(`WebGPU (${reason}) failed: ${messageOf(error)}`);
+      return fallBack(error, reason);
     }
   };
 
@@ -175,13 +180,13 @@ async function pickAndBuild(
   try {
     onGpu = await measure('webgpu');
   } catch (error) {
-    return fallBack(`WebGPU failed in the measurement: ${messageOf(error)}`);
+    return fallBack(error, 'measuring both backends');
   }
   let onCpu: Awaited<ReturnType<typeof measure>>;
   try {
     onCpu = await measure('wasm');
   } catch (error) {
-    onGpu.built.decision.reason = `WASM failed in the measurement: ${messageOf(error)}`;
+    onGpu.built.decision.reason = `WASM failed (measuring both backends): ${messageOf(error)}`;
     return onGpu.built;
   }
   const measuredMs = { webgpu: Math.round(onGpu.ms), wasm: Math.round(onCpu.ms) };
