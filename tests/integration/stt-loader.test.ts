@@ -45,6 +45,13 @@ afterEach(() => {
 
 const modelFile = (name: string) => new Uint8Array(readFileSync(join(MODELS_DIR, name)));
 
+/** What `model` hears in dictation.wav's first sentence: 'Please send the quarterly report to the finance team by Friday.' */
+async function heardFirstSentence(model: MoonshineModel): Promise<string> {
+  const wav = join(ROOT, 'tests/fixtures/generated/dictation.wav');
+  const speech = readSpeech16k(mkdtempSync(join(tmpdir(), 'utter-stt-loader-')), wav).slice(0, 16000 * 4);
+  return detokenize((await model.decode(speech)).tokens);
+}
+
 async function load(mode: LoadMode) {
   const decode = vi.spyOn(MoonshineModel.prototype, 'decode');
   const warmUp = vi.spyOn(MoonshineModel.prototype, 'warmUp');
@@ -83,13 +90,9 @@ describe('loadStt', () => {
     expect(fetched).toEqual([]);
     expect(replacement.decodesWhileLoading).toBe(0);
 
-    const wav = join(ROOT, 'tests/fixtures/generated/dictation.wav');
-    // The first sentence: 'Please send the quarterly report to the finance team by Friday.'
-    const speech = readSpeech16k(mkdtempSync(join(tmpdir(), 'utter-stt-loader-')), wav).slice(0, 16000 * 4);
-    const text = async (model: MoonshineModel) => detokenize((await model.decode(speech)).tokens);
-    const heard = await text(replacement.loaded.model);
+    const heard = await heardFirstSentence(replacement.loaded.model);
     expect(heard).toMatch(/quarterly report/i);
-    expect(heard).toBe(await text(first.loaded.model));
+    expect(heard).toBe(await heardFirstSentence(first.loaded.model));
     for (const session of [...first.loaded.sessions, ...replacement.loaded.sessions]) await session.release();
   }, 120_000);
 
@@ -113,11 +116,6 @@ describe('loadStt on a WebGPU adapter that cannot run the model', () => {
       throw new Error('no device');
     },
   };
-  const speech = () =>
-    readSpeech16k(
-      mkdtempSync(join(tmpdir(), 'utter-stt-loader-')),
-      join(ROOT, 'tests/fixtures/generated/dictation.wav'),
-    );
 
   beforeEach(() => {
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => adapter } });
@@ -137,8 +135,7 @@ describe('loadStt on a WebGPU adapter that cannot run the model', () => {
       const loaded = await loadStt(URLS, setting, remembered, { kind: 'first' }, () => {});
       expect(loaded.decision.backend).toBe('wasm');
       expect(loaded.decision.reason).toMatch(/^WebGPU failed \(.+\): /);
-      const heard = detokenize((await loaded.model.decode(speech().slice(0, 16000 * 4))).tokens);
-      expect(heard).toMatch(/quarterly report/i);
+      expect(await heardFirstSentence(loaded.model)).toMatch(/quarterly report/i);
       for (const session of loaded.sessions) await session.release();
     },
     120_000,
