@@ -221,18 +221,19 @@ if needs goforward-44k.wav; then
   finish "$TMP/gf44.wav" goforward-44k.wav
 fi
 
-# --- vocabulary-44k.wav: a rare name, for the Vocabulary setting --------------
-# Moonshine tiny writes "Thessalonica" (or "Feselon, you can't…") here unless
+# --- vocabulary-tickets-44k.wav: a rare name, for the Vocabulary setting ------
+# Moonshine tiny writes "Thessalonica" (or "fast along the Cape") here unless
 # "Thessaloniki" is listed. The name is mid-sentence and there is 1 s of
 # silence before: the microphone's start and the voice detector's onset move
 # the segment's start from run to run, and a clipped first word cannot be
-# repaired. scripts/check-vocabulary-fixture.ts checks both sides of the list
-# through the app's own pipeline with that start shifted by 0-200 ms.
-if needs vocabulary-44k.wav; then
-  speak "Our next trip is to Thessaloniki in June." "$TMP/voc.wav"
+# repaired. The sentence was chosen because it reads the same at every start:
+# scripts/check-vocabulary-fixture.ts checks both sides of the list through the
+# app's own chain at 32 starts, and the e2e test read it one way in 10 runs.
+if needs vocabulary-tickets-44k.wav; then
+  speak "Please book two tickets to Thessaloniki for Monday." "$TMP/voc.wav"
   silence 1.0 "$TMP/voc-s1.wav"
   "${SOX[@]}" "$TMP/voc-s1.wav" "$TMP/voc.wav" "$TMP/voc-s1.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/voc44.wav" rate -v
-  finish "$TMP/voc44.wav" vocabulary-44k.wav
+  finish "$TMP/voc44.wav" vocabulary-tickets-44k.wav
 fi
 
 # --- commands-44k.wav: voice commands, inline and said alone -----------------

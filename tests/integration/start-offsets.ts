@@ -3,10 +3,12 @@
  * microphone would, started at a chosen point: behind some silence, through
  * the StreamingResampler in 128-frame quanta, into a ring, through Silero and
  * the Segmenter, and each segment's final through RingTranscriber (Moonshine
- * tiny with the speech worker's default biasing). In the browser the
- * microphone starts at a varying point, so the voice detector's frames, and
- * with them the segments' edges, fall elsewhere in the speech each run.
- * Used by scripts/check-steady-fixture.ts and steady-fixture.test.ts.
+ * tiny with the biasing the speech worker builds for a Vocabulary list). In
+ * the browser the microphone starts at a varying point, so the voice
+ * detector's frames, and with them the segments' edges, fall elsewhere in the
+ * speech each run, and the resampler meets the speech at another phase.
+ * Used by scripts/check-steady-fixture.ts, scripts/check-vocabulary-fixture.ts
+ * and steady-fixture.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
@@ -37,8 +39,15 @@ export interface OffsetReading {
   cutMetEnd: number;
 }
 
-/** Reads a fixture at `offsets` start points spread over 0–400 ms (the same points every call). */
-export async function readAtStartOffsets(fixture: string, offsets: number): Promise<OffsetReading[]> {
+/**
+ * Reads a fixture at `offsets` start points spread over 0–400 ms (the same
+ * points every call), with `terms` as the person's Vocabulary list.
+ */
+export async function readAtStartOffsets(
+  fixture: string,
+  offsets: number,
+  terms: readonly string[] = [],
+): Promise<OffsetReading[]> {
   const wav = new wavefile.WaveFile(readFileSync(fixture));
   wav.toBitDepth('32f');
   const input = wav.getSamples(false, Float32Array) as unknown as Float32Array;
@@ -51,7 +60,7 @@ export async function readAtStartOffsets(fixture: string, offsets: number): Prom
       graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
     }),
   );
-  const biasing = DecodeBiasing.build([], true, biasTokenizer);
+  const biasing = DecodeBiasing.build(terms, true, biasTokenizer);
 
   const readings: OffsetReading[] = [];
   for (let run = 0; run < offsets; run++) {

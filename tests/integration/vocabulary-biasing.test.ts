@@ -74,7 +74,7 @@ describe('vocabulary biasing with the real model', () => {
   }, 240_000);
 
   it('makes the rare name of the vocabulary fixture come out right, which it does not without the list', async () => {
-    const fixture = new URL('../fixtures/generated/vocabulary-44k.wav', import.meta.url).pathname;
+    const fixture = new URL('../fixtures/generated/vocabulary-tickets-44k.wav', import.meta.url).pathname;
     if (!existsSync(fixture)) throw new Error(`${fixture} is missing: run npm run fixtures`);
     // Cut the way the segmenter cuts the speech out of the microphone's stream. The e2e test lists
     // this name; scripts/check-vocabulary-fixture.ts checks the same at every segment start the browser can give.
