@@ -108,3 +108,26 @@ export async function longTasks(
 ): Promise<{ tasks: { start: number; duration: number }[]; frames: string[] }> {
   return page.evaluate(() => (window as unknown as { __longTasks: { tasks: []; frames: [] } }).__longTasks);
 }
+
+/**
+ * Chromium flag for `liveMemoryMb`: without it, measureUserAgentSpecificMemory
+ * waits for a natural garbage collection in every context (10–17 s each while
+ * a file is transcribed, measured); with it, it collects at once.
+ */
+export const EAGER_MEMORY_MEASUREMENT = '--enable-blink-features=ForceEagerMeasureMemory';
+
+/**
+ * Live memory (MB) of the page and its workers: JavaScript objects, array
+ * buffers and WebAssembly memory that are still reachable, measured by
+ * performance.measureUserAgentSpecificMemory() after a garbage collection
+ * (the page must be cross-origin isolated). Unlike resident memory it holds no
+ * garbage waiting to be collected, so it does not swing with the collector's
+ * timing.
+ */
+export async function liveMemoryMb(page: Page): Promise<number> {
+  const bytes = await page.evaluate(async () => {
+    const perf = performance as Performance & { measureUserAgentSpecificMemory(): Promise<{ bytes: number }> };
+    return (await perf.measureUserAgentSpecificMemory()).bytes;
+  });
+  return bytes / 2 ** 20;
+}
