@@ -3,9 +3,10 @@
  * tests/e2e/vocabulary.spec.ts whatever the run's timing: with the list, the
  * listed name and the words the replacement line rewrites must come out right;
  * without it, the name must come out wrong. Plays the fixture through the
- * app's own chain at start points spread over 0–400 ms, at single-sample
- * resolution (tests/integration/start-offsets.ts): both where the voice
- * detector's frames fall and the resampler's phase move the decode. Exits
+ * app's own chain at start points spread over 0–400 ms at arbitrary sample
+ * offsets, not on a 10 ms grid (tests/integration/start-offsets.ts): both
+ * where the voice detector's frames fall and the resampler's phase move the
+ * decode. Exits
  * non-zero on any miss.
  *
  * Chromium also processes the microphone's signal before the app sees it
@@ -24,8 +25,8 @@ import { readAtStartOffsets } from '../tests/integration/start-offsets';
 /** What tests/e2e/vocabulary.spec.ts lists and expects. */
 const FIXTURE = 'tests/fixtures/generated/vocabulary-tickets-44k.wav';
 const TERM = 'Thessaloniki';
-/** The e2e test's replacement line rewrites these words, so they must be heard. */
-const HEARD = 'two tickets';
+/** The e2e test's replacement line rewrites "two tickets" and expects this around it, so it must be heard. */
+const HEARD = 'book two tickets to';
 const offsets = Number(process.argv[2] ?? 32);
 
 const withList = await readAtStartOffsets(FIXTURE, offsets, [TERM]);

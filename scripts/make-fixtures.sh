@@ -226,9 +226,10 @@ fi
 # "Thessaloniki" is listed. The name is mid-sentence and there is 1 s of
 # silence before: the microphone's start and the voice detector's onset move
 # the segment's start from run to run, and a clipped first word cannot be
-# repaired. The sentence was chosen because it reads the same at every start:
-# scripts/check-vocabulary-fixture.ts checks both sides of the list through the
-# app's own chain at 32 starts, and the e2e test read it one way in 10 runs.
+# repaired. The sentence was chosen because it read the same at every start
+# tried: scripts/check-vocabulary-fixture.ts checks both sides of the list
+# through the app's own chain at 32 starts, and the e2e test read it one way
+# in 20 runs.
 if needs vocabulary-tickets-44k.wav; then
   speak "Please book two tickets to Thessaloniki for Monday." "$TMP/voc.wav"
   silence 1.0 "$TMP/voc-s1.wav"

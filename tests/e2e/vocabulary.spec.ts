@@ -6,13 +6,13 @@ import { dictate, launch, openReady } from './browser';
 const SECONDS = 6;
 
 // Without the list the model writes "Thessalonica" (or worse) for this
-// recording, at every segment start the browser can give:
-// scripts/check-vocabulary-fixture.ts checks both sides through the app's own
-// chain, and tests/integration/vocabulary-biasing.test.ts the unbiased side.
-// The name is mid-sentence after 1 s of silence, so the microphone's varying
-// start never clips the words around it. The words the replacement line
-// rewrites read the same at every start too; with the first fixture's "Our
-// next trip is to…" they did not, and this test failed one run in CI.
+// recording, and with it "Thessaloniki", at each of the 32 microphone starts
+// scripts/check-vocabulary-fixture.ts plays through the app's own chain;
+// tests/integration/vocabulary-biasing.test.ts checks both sides on the speech
+// alone. The name is mid-sentence after 1 s of silence, so the microphone's
+// varying start never clips the words around it. The words the replacement
+// line rewrites read the same at every start tried too; with the first
+// fixture's "Our next trip is to…" they did not, and this test failed a CI run.
 test('a listed rare name comes out spelled as listed, and a replacement line rewrites what was heard', async () => {
   const { page, close } = await launch({ wav: 'vocabulary-tickets-44k.wav' });
   try {
