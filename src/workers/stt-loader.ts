@@ -47,6 +47,40 @@ async function releaseSessions(sessions: readonly InferenceSession[]): Promise<v
   for (const session of sessions) await session.release().catch(() => {});
 }
 
+/**
+ * How long WebGPU's sessions may take to build once the files are in. Building
+ * asks the adapter for a device, and a driver can leave that unanswered for
+ * good (one Chrome 111 release did). On SwiftShader, a CPU adapter far
+ * slower than real ones, both sessions built in 1.7-1.8 s (three loads, in
+ * Chromium here). Past this the model loads on WASM.
+ */
+export const WEBGPU_BUILD_MS = 10_000;
+
+/** `work`, or a rejection saying `what` did not finish once `ms` pass; a result that comes later goes to `discard`. */
+function withinTime<T>(work: Promise<T>, ms: number, what: string, discard: (late: T) => unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new Error(`${what} did not finish within ${ms / 1000} s`));
+    }, ms);
+    work.then(
+      (value) => {
+        if (late) void discard(value);
+        else {
+          clearTimeout(timer);
+          resolve(value);
+        }
+      },
+      (error: unknown) => {
+        if (late) return;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** onnxruntime's WebAssembly can throw a bare number (a C++ exception's address): say where it came from. */
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : `onnxruntime threw ${String(error)}`;
@@ -116,7 +150,14 @@ async function pickAndBuild(
   const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads, urls.compiledRuntimes);
 
   const build = async (backend: BackendName, reason: string, measuring = false, runtime = ort): Promise<LoadedStt> => {
-    const built = await buildModel(runtime, bytes, backend);
+    let built: Awaited<ReturnType<typeof buildModel>>;
+    if (backend === 'webgpu') {
+      // Timed from when the files are in: a slow download is no WebGPU failure.
+      await Promise.all([bytes.encoder, bytes.decoder]);
+      built = await withinTime(buildModel(runtime, bytes, backend), WEBGPU_BUILD_MS, 'building the sessions', (late) =>
+        releaseSessions(late.sessions),
+      );
+    } else built = await buildModel(runtime, bytes, backend);
     // A measurement must not time the first-run cost. On WebGPU the first run also compiles the
     // shaders, seconds on a slow adapter (measured on SwiftShader): a Stop soon after Start would run
     // out of time for the final, so there the model is ready only once it is warm.

@@ -6,51 +6,13 @@
  * nothing, and runs no decode before its owed audio: the warm-up is pure delay
  * there. Both transcribe the same speech the same.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MoonshineModel } from '../../src/engine/moonshine';
-import { detokenize } from '../../src/engine/tokenizer';
-import { type LoadMode, MODEL_FILES, type ModelUrls } from '../../src/shared/types';
+import { type LoadMode, MODEL_FILES } from '../../src/shared/types';
 import { loadStt } from '../../src/workers/stt-loader';
-import { readSpeech16k } from './vocabulary-sets';
+import { heardFirstSentence, modelFile, serveModels, URLS } from './stt-loader-setup';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const MODELS_DIR = join(ROOT, 'public/models');
-const URLS: ModelUrls = {
-  models: 'https://utter.test/models/',
-  ort: pathToFileURL(join(ROOT, 'node_modules/onnxruntime-web/dist/')).href,
-  compiledRuntimes: {},
-};
-
-let fetched: string[] = [];
-
-beforeEach(() => {
-  fetched = [];
-  // Node has no `self`; a worker that is not cross-origin isolated runs ort on one thread.
-  vi.stubGlobal('self', { crossOriginIsolated: false });
-  vi.stubGlobal('fetch', async (url: string) => {
-    fetched.push(url);
-    const name = url.slice(URLS.models.length);
-    return new Response(readFileSync(join(MODELS_DIR, name)));
-  });
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
-
-const modelFile = (name: string) => new Uint8Array(readFileSync(join(MODELS_DIR, name)));
-
-/** What `model` hears in dictation.wav's first sentence: 'Please send the quarterly report to the finance team by Friday.' */
-async function heardFirstSentence(model: MoonshineModel): Promise<string> {
-  const wav = join(ROOT, 'tests/fixtures/generated/dictation.wav');
-  const speech = readSpeech16k(mkdtempSync(join(tmpdir(), 'utter-stt-loader-')), wav).slice(0, 16000 * 4);
-  return detokenize((await model.decode(speech)).tokens);
-}
+const served = serveModels();
 
 async function load(mode: LoadMode) {
   const decode = vi.spyOn(MoonshineModel.prototype, 'decode');
@@ -70,9 +32,7 @@ describe('loadStt', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     const warmUp = vi.spyOn(MoonshineModel.prototype, 'warmUp').mockImplementationOnce(() => held);
     const loaded = await loadStt(URLS, 'wasm', null, { kind: 'first' }, () => {});
-    expect(fetched.map((url) => url.slice(URLS.models.length)).sort()).toEqual(
-      [MODEL_FILES.moonshineDecoder, MODEL_FILES.moonshineEncoder].sort(),
-    );
+    expect(served.fetched().sort()).toEqual([MODEL_FILES.moonshineDecoder, MODEL_FILES.moonshineEncoder].sort());
     expect(warmUp).toHaveBeenCalledTimes(1);
     release();
     expect(loaded.decision.backend).toBe('wasm');
@@ -81,13 +41,13 @@ describe('loadStt', () => {
 
   it('replacement: builds from the files handed over, fetches nothing, decodes nothing, transcribes the same', async () => {
     const first = await load({ kind: 'first' });
-    fetched = [];
+    served.forget();
     const files = {
       [MODEL_FILES.moonshineEncoder]: modelFile(MODEL_FILES.moonshineEncoder),
       [MODEL_FILES.moonshineDecoder]: modelFile(MODEL_FILES.moonshineDecoder),
     };
     const replacement = await load({ kind: 'replacement', files });
-    expect(fetched).toEqual([]);
+    expect(served.fetched()).toEqual([]);
     expect(replacement.decodesWhileLoading).toBe(0);
 
     const heard = await heardFirstSentence(replacement.loaded.model);
@@ -99,7 +59,7 @@ describe('loadStt', () => {
   it('replacement missing a file fetches just that one', async () => {
     const files = { [MODEL_FILES.moonshineEncoder]: modelFile(MODEL_FILES.moonshineEncoder) };
     const { loaded, decodesWhileLoading } = await load({ kind: 'replacement', files });
-    expect(fetched.map((url) => url.slice(URLS.models.length))).toEqual([MODEL_FILES.moonshineDecoder]);
+    expect(served.fetched()).toEqual([MODEL_FILES.moonshineDecoder]);
     expect(decodesWhileLoading).toBe(0);
     for (const session of loaded.sessions) await session.release();
   }, 60_000);
