@@ -13,6 +13,7 @@ import { MODEL_FILES, SAMPLE_RATE } from '../shared/types';
 import { modelBytes, releaseBytes } from './fetch-progress';
 import { createSession, loadOrt, type OrtModule, wasmThreads } from './ort-runtime';
 import { probeWebGpu } from './webgpu-probe';
+import { withinTime } from './within-time';
 
 export interface LoadedStt {
   model: MoonshineModel;
@@ -55,31 +56,6 @@ async function releaseSessions(sessions: readonly InferenceSession[]): Promise<v
  * Chromium here). Past this the model loads on WASM.
  */
 export const WEBGPU_BUILD_MS = 10_000;
-
-/** `work`, or a rejection saying `what` did not finish once `ms` pass; a result that comes later goes to `discard`. */
-function withinTime<T>(work: Promise<T>, ms: number, what: string, discard: (late: T) => unknown): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      reject(new Error(`${what} did not finish within ${ms / 1000} s`));
-    }, ms);
-    work.then(
-      (value) => {
-        if (late) void discard(value);
-        else {
-          clearTimeout(timer);
-          resolve(value);
-        }
-      },
-      (error: unknown) => {
-        if (late) return;
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 /** onnxruntime's WebAssembly can throw a bare number (a C++ exception's address): say where it came from. */
 function messageOf(error: unknown): string {
@@ -132,7 +108,9 @@ export async function loadStt(
   try {
     return await pickAndBuild(bytes, setting, remembered, mode, urls);
   } finally {
-    // Every session is built (or never will be): none needs the files' bytes any more.
+    // Every session is built, or never will be: none needs the files' bytes any more. (A WebGPU
+    // build that ran out of time may still be waiting for its device; if it ever finishes, its
+    // sessions are released, see `build`.)
     for (const download of Object.values(bytes)) void download.then(releaseBytes, () => {});
   }
 }
@@ -149,12 +127,16 @@ async function pickAndBuild(
   // The WebGPU bundle also runs the WASM backend, so one runtime serves whichever backend is chosen.
   const ort = await loadOrt(gpu?.available ? 'webgpu' : 'wasm', urls.ort, threads, urls.compiledRuntimes);
 
+  const filesIn = () => Promise.all([bytes.encoder, bytes.decoder]);
   const build = async (backend: BackendName, reason: string, measuring = false, runtime = ort): Promise<LoadedStt> => {
     let built: Awaited<ReturnType<typeof buildModel>>;
     if (backend === 'webgpu') {
-      // Timed from when the files are in: a slow download is no WebGPU failure.
-      await Promise.all([bytes.encoder, bytes.decoder]);
-      built = await withinTime(buildModel(runtime, bytes, backend), WEBGPU_BUILD_MS, 'building the sessions', (late) =>
+      // Built while the files download, as on WASM, but timed only from when they are in: a slow
+      // download is no WebGPU failure, and a failed one is the load's (filesIn rethrows it).
+      const building = buildModel(runtime, bytes, backend);
+      building.catch(() => {}); // observed by withinTime, unless filesIn throws first
+      await filesIn();
+      built = await withinTime(building, WEBGPU_BUILD_MS, 'building the sessions', (late) =>
         releaseSessions(late.sessions),
       );
     } else built = await buildModel(runtime, bytes, backend);
@@ -181,7 +163,7 @@ async function pickAndBuild(
   // (The failed runtime's instance and heap stay in this worker: only a failure pays for them.)
   const fallBack = async (error: unknown, context: string) => {
     // A file that could not be downloaded is no WebGPU failure: that error is the load's.
-    await Promise.all([bytes.encoder, bytes.decoder]);
+    await filesIn();
     const plain = await loadOrt('wasm', urls.ort, threads, urls.compiledRuntimes);
     return build('wasm', `WebGPU failed (${context}): ${messageOf(error)}`, false, plain);
   };

@@ -1,3 +1,5 @@
+import { TimedOut, withinTime } from './within-time';
+
 /**
  * What WebGPU this browser offers. Typed loosely on purpose: the WebGPU types
  * are not in TypeScript's standard libs and only these few fields are read.
@@ -18,33 +20,27 @@ const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|warp|software|microsoft ba
 
 /**
  * How long the adapter may take to answer. WebGPU lets requestAdapter wait
- * (the GPU process starting, a tab in the background) and a driver can leave
- * it unanswered for good; one answers in well under a second. Past this the
- * model loads on WASM, which every browser that got this far can run.
+ * (the GPU process starting, a tab in the background), and a driver can leave
+ * it unanswered for good. Past this the model loads on WASM, which every
+ * browser that got this far can run.
  */
 export const ADAPTER_WAIT_MS = 3000;
 
 export async function probeWebGpu(): Promise<AdapterSummary> {
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<LooseAdapter | null> } }).gpu;
   if (!gpu) return { available: false, software: false, description: 'no WebGPU in this browser' };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const unanswered = new Promise<'unanswered'>((resolve) => {
-    timer = setTimeout(() => resolve('unanswered'), ADAPTER_WAIT_MS);
-  });
-  let adapter: LooseAdapter | null | 'unanswered' = null;
+  let adapter: LooseAdapter | null = null;
   try {
-    adapter = await Promise.race([gpu.requestAdapter(), unanswered]);
-  } catch {
+    adapter = await withinTime(gpu.requestAdapter(), ADAPTER_WAIT_MS, 'the adapter request');
+  } catch (error) {
+    if (error instanceof TimedOut) {
+      return {
+        available: false,
+        software: false,
+        description: `no answer from the WebGPU adapter within ${ADAPTER_WAIT_MS / 1000} s`,
+      };
+    }
     adapter = null;
-  } finally {
-    clearTimeout(timer);
-  }
-  if (adapter === 'unanswered') {
-    return {
-      available: false,
-      software: false,
-      description: `no answer from the WebGPU adapter within ${ADAPTER_WAIT_MS / 1000} s`,
-    };
   }
   if (!adapter) return { available: false, software: false, description: 'no WebGPU adapter' };
   const info = adapter.info ?? {};

@@ -5,9 +5,13 @@
  * tests fail it at once (stt-loader.test.ts).
  */
 import { describe, expect, it, vi } from 'vitest';
+import { MODEL_FILES } from '../../src/shared/types';
 import { loadStt, WEBGPU_BUILD_MS } from '../../src/workers/stt-loader';
 import { ADAPTER_WAIT_MS } from '../../src/workers/webgpu-probe';
 import { heardFirstSentence, serveModels, URLS } from './stt-loader-setup';
+
+/** How long the stubbed decoder download takes in the device test. */
+const SLOW_DOWNLOAD_MS = 1500;
 
 serveModels();
 
@@ -25,21 +29,31 @@ describe('loadStt on WebGPU that never answers', () => {
     for (const session of loaded.sessions) await session.release();
   }, 120_000);
 
-  it('a device request left unanswered: loads on WASM after the wait, says why, and transcribes', async () => {
-    const adapter = {
-      info: { vendor: 'test', description: 'Test GPU' },
-      features: new Set(),
-      limits: {},
-      requestDevice: () => {
-        requested++;
-        return new Promise(() => {});
-      },
-    };
-    let requested = 0;
+  // A hardware adapter whose device request never settles. onnxruntime asks once per module and
+  // keeps waiting: every WebGPU build in this file after the first waits on that same request.
+  let requested = 0;
+  const adapter = {
+    info: { vendor: 'test', description: 'Test GPU' },
+    features: new Set(),
+    limits: {},
+    requestDevice: () => {
+      requested++;
+      return new Promise(() => {});
+    },
+  };
+
+  it('a device request left unanswered: loads on WASM once the build has had its time after the download, says why, and transcribes', async () => {
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => adapter } });
+    // A slow download: the build's time starts only when both files are in.
+    const serve = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string) => {
+      if (url.endsWith(MODEL_FILES.moonshineDecoder))
+        await new Promise((resolve) => setTimeout(resolve, SLOW_DOWNLOAD_MS));
+      return serve(url);
+    });
     const started = performance.now();
     const loaded = await loadStt(URLS, 'webgpu', null, { kind: 'first' }, () => {});
-    expect(performance.now() - started).toBeGreaterThanOrEqual(WEBGPU_BUILD_MS - 10);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(SLOW_DOWNLOAD_MS + WEBGPU_BUILD_MS - 10);
     expect(requested).toBe(1);
     expect(loaded.decision.backend).toBe('wasm');
     expect(loaded.decision.reason).toBe(
@@ -48,4 +62,17 @@ describe('loadStt on WebGPU that never answers', () => {
     expect(await heardFirstSentence(loaded.model)).toMatch(/quarterly report/i);
     for (const session of loaded.sessions) await session.release();
   }, 120_000);
+
+  it('a failed download while the device request waits fails the load with the download error, not as a WebGPU failure', async () => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => adapter } });
+    const serve = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string) =>
+      url.endsWith(MODEL_FILES.moonshineDecoder)
+        ? new Response(null, { status: 404, statusText: 'Not Found' })
+        : serve(url),
+    );
+    await expect(loadStt(URLS, 'webgpu', null, { kind: 'first' }, () => {})).rejects.toThrow(
+      /^Could not load speech decoder \(404 Not Found\)/,
+    );
+  }, 60_000);
 });
