@@ -48,6 +48,16 @@ async function releaseSessions(sessions: readonly InferenceSession[]): Promise<v
   for (const session of sessions) await session.release().catch(() => {});
 }
 
+/** `work` on built sessions; if it fails, the sessions are released before the error goes on. */
+async function releasingOnFailure<T>(sessions: readonly InferenceSession[], work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    await releaseSessions(sessions);
+    throw error;
+  }
+}
+
 /**
  * How long WebGPU's sessions may take to build once the files are in. Building
  * asks the adapter for a device, and a driver can leave that unanswered for
@@ -144,10 +154,7 @@ async function pickAndBuild(
     // shaders, seconds on a slow adapter (measured on SwiftShader): a Stop soon after Start would run
     // out of time for the final, so there the model is ready only once it is warm.
     if (measuring || (mode.kind === 'first' && backend === 'webgpu')) {
-      await warmUp(built.model).catch(async (error: unknown) => {
-        await releaseSessions(built.sessions);
-        throw error;
-      });
+      await releasingOnFailure(built.sessions, warmUp(built.model));
     }
     // Otherwise the model is ready before its warm-up is done: the person can start speaking while
     // it runs, and the model holds their decodes back until then (`MoonshineModel.warmUp`). A failed
@@ -192,12 +199,7 @@ async function pickAndBuild(
   // measurement would time the first-run cost. A backend that fails here is simply not chosen.
   const measure = async (backend: BackendName) => {
     const built = await build(backend, 'measured', true);
-    try {
-      return { built, ms: await probeDecode(built.model) };
-    } catch (error) {
-      await releaseSessions(built.sessions);
-      throw error;
-    }
+    return { built, ms: await releasingOnFailure(built.sessions, probeDecode(built.model)) };
   };
   let onGpu: Awaited<ReturnType<typeof measure>>;
   try {
