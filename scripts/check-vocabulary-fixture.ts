@@ -6,8 +6,7 @@
  * app's own chain at start points spread over 0–400 ms at arbitrary sample
  * offsets, not on a 10 ms grid (tests/integration/start-offsets.ts): both
  * where the voice detector's frames fall and the resampler's phase move the
- * decode. Exits
- * non-zero on any miss.
+ * decode. Exits non-zero on any miss.
  *
  * Chromium also processes the microphone's signal before the app sees it
  * (getUserMedia's default gain control and noise suppression), which this

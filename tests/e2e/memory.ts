@@ -110,24 +110,34 @@ export async function longTasks(
 }
 
 /**
- * Chromium flag for `liveMemoryMb`: without it, measureUserAgentSpecificMemory
+ * Chromium flag for `measureMemory`: without it, measureUserAgentSpecificMemory
  * waits for a natural garbage collection in every context (10–17 s each while
  * a file is transcribed, measured); with it, it collects at once.
  */
 export const EAGER_MEMORY_MEASUREMENT = '--enable-blink-features=ForceEagerMeasureMemory';
 
+/** What performance.measureUserAgentSpecificMemory() answers. */
+export interface MemoryMeasurement {
+  bytes: number;
+  breakdown: { bytes: number; attribution: { scope: string; url: string }[]; types: string[] }[];
+}
+
 /**
- * Live memory (MB) of the page and its workers: JavaScript objects, array
- * buffers and WebAssembly memory that are still reachable, measured by
+ * The memory of the page and its workers that is still reachable: JavaScript
+ * objects, array buffers and WebAssembly memory, measured by
  * performance.measureUserAgentSpecificMemory() after a garbage collection
  * (the page must be cross-origin isolated). Unlike resident memory it holds no
  * garbage waiting to be collected, so it does not swing with the collector's
  * timing.
  */
-export async function liveMemoryMb(page: Page): Promise<number> {
-  const bytes = await page.evaluate(async () => {
-    const perf = performance as Performance & { measureUserAgentSpecificMemory(): Promise<{ bytes: number }> };
-    return (await perf.measureUserAgentSpecificMemory()).bytes;
+export function measureMemory(page: Page): Promise<MemoryMeasurement> {
+  return page.evaluate(async () => {
+    const perf = performance as Performance & { measureUserAgentSpecificMemory(): Promise<unknown> };
+    return (await perf.measureUserAgentSpecificMemory()) as MemoryMeasurement;
   });
-  return bytes / 2 ** 20;
+}
+
+/** `measureMemory`'s total, in MB. */
+export async function liveMemoryMb(page: Page): Promise<number> {
+  return (await measureMemory(page)).bytes / 2 ** 20;
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
 import { diagnostic, launch, openReady, transcriptText } from './browser';
+import { EAGER_MEMORY_MEASUREMENT, measureMemory } from './memory';
 
 /**
  * A long dictation from a fake microphone that loops dictation-44k.wav (23 s
@@ -73,12 +74,6 @@ function rendererRssMb(): number | null {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
-interface MemoryBreakdown {
-  bytes: number;
-  attribution: { scope: string; url: string }[];
-  types: string[];
-}
-
 if (!(MINUTES > 0))
   throw new Error(`SOAK_MINUTES must be a positive number of minutes, not ${process.env.SOAK_MINUTES}`);
 
@@ -87,8 +82,7 @@ test(`dictates for ${MINUTES} min from a looping microphone without drops, resta
   const browser = await launch({
     wav: 'dictation-44k.wav',
     loop: true,
-    // measureUserAgentSpecificMemory otherwise waits for the next natural GC (up to 20 s, often longer).
-    extraArgs: ['--enable-blink-features=ForceEagerMeasureMemory'],
+    extraArgs: [EAGER_MEMORY_MEASUREMENT],
   });
   const { page } = browser;
   const pageErrors: string[] = [];
@@ -103,10 +97,7 @@ test(`dictates for ${MINUTES} min from a looping microphone without drops, resta
     await page.locator('summary', { hasText: 'Diagnostics' }).click();
 
     const measure = async (atMs: number): Promise<Sample> => {
-      const memory = await page.evaluate(async () => {
-        const perf = performance as Performance & { measureUserAgentSpecificMemory(): Promise<unknown> };
-        return (await perf.measureUserAgentSpecificMemory()) as { bytes: number; breakdown: MemoryBreakdown[] };
-      });
+      const memory = await measureMemory(page);
       const memoryByScopeMb: Record<string, number> = {};
       for (const entry of memory.breakdown) {
         const scope = entry.attribution[0]?.scope ?? 'other';

@@ -2,7 +2,7 @@
  * What the speech worker's loader tests share: model files served from
  * public/models by a stubbed fetch that records what was asked for, a worker
  * without cross-origin isolation (ort on one thread), and a check that a
- * loaded model transcribes.
+ * loaded model transcribes; a stand-in WebGPU adapter.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,3 +55,11 @@ export async function heardFirstSentence(model: MoonshineModel): Promise<string>
   const speech = readSpeech16k(mkdtempSync(join(tmpdir(), 'utter-stt-loader-')), wav).slice(0, 16000 * 4);
   return detokenize((await model.decode(speech)).tokens);
 }
+
+/** A hardware WebGPU adapter, as `navigator.gpu.requestAdapter()` answers, whose device request is `requestDevice`. */
+export function hardwareAdapter(requestDevice: () => Promise<unknown>) {
+  return { info: { vendor: 'test', description: 'Test GPU' }, features: new Set(), limits: {}, requestDevice };
+}
+
+/** `hardwareAdapter`'s description as probeWebGpu puts it together, and a backend decision records it. */
+export const TEST_ADAPTER_DESCRIPTION = 'test Test GPU';

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MODEL_FILES } from '../../src/shared/types';
 import { loadStt, WEBGPU_BUILD_MS } from '../../src/workers/stt-loader';
 import { ADAPTER_WAIT_MS } from '../../src/workers/webgpu-probe';
-import { heardFirstSentence, serveModels, URLS } from './stt-loader-setup';
+import { hardwareAdapter, heardFirstSentence, serveModels, URLS } from './stt-loader-setup';
 
 /** How long the stubbed decoder download takes in the device test. */
 const SLOW_DOWNLOAD_MS = 1500;
@@ -32,15 +32,10 @@ describe('loadStt on WebGPU that never answers', () => {
   // A hardware adapter whose device request never settles. onnxruntime asks once per module and
   // keeps waiting: every WebGPU build in this file after the first waits on that same request.
   let requested = 0;
-  const adapter = {
-    info: { vendor: 'test', description: 'Test GPU' },
-    features: new Set(),
-    limits: {},
-    requestDevice: () => {
-      requested++;
-      return new Promise(() => {});
-    },
-  };
+  const adapter = hardwareAdapter(() => {
+    requested++;
+    return new Promise(() => {});
+  });
 
   it('a device request left unanswered: loads on WASM once the build has had its time after the download, says why, and transcribes', async () => {
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => adapter } });

@@ -10,7 +10,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MoonshineModel } from '../../src/engine/moonshine';
 import { type LoadMode, MODEL_FILES } from '../../src/shared/types';
 import { loadStt } from '../../src/workers/stt-loader';
-import { heardFirstSentence, modelFile, serveModels, URLS } from './stt-loader-setup';
+import {
+  hardwareAdapter,
+  heardFirstSentence,
+  modelFile,
+  serveModels,
+  TEST_ADAPTER_DESCRIPTION,
+  URLS,
+} from './stt-loader-setup';
 
 const served = serveModels();
 
@@ -68,14 +75,9 @@ describe('loadStt', () => {
 describe('loadStt on a WebGPU adapter that cannot run the model', () => {
   // A hardware adapter whose device cannot be had, as with a broken driver: onnxruntime's WebGPU
   // backend really fails while it starts, and leaves its runtime unusable (see stt-loader.ts).
-  const adapter = {
-    info: { vendor: 'test', description: 'Test GPU' },
-    features: new Set(),
-    limits: {},
-    requestDevice: async () => {
-      throw new Error('no device');
-    },
-  };
+  const adapter = hardwareAdapter(async () => {
+    throw new Error('no device');
+  });
 
   beforeEach(() => {
     vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => adapter } });
@@ -87,7 +89,7 @@ describe('loadStt on a WebGPU adapter that cannot run the model', () => {
     [
       'remembered from an earlier visit',
       'auto',
-      { backend: 'webgpu', threads: 1, reason: 'measured', adapter: 'test Test GPU' } as const,
+      { backend: 'webgpu', threads: 1, reason: 'measured', adapter: TEST_ADAPTER_DESCRIPTION } as const,
     ],
   ] as const)(
     '%s: falls back to WASM, says why, and transcribes',
