@@ -7,25 +7,33 @@
  * with silence that is digital zeros or a low noise floor, after the speech
  * or split around it; then, unpadded, with the command phrases as a decoder
  * bias list at several bonuses, and the same bias on short prose said alone
- * (commands heard where none was said). Needs espeak-ng, sox and the models
- * (`npm install`).
+ * (commands heard where none was said). The bias section decodes each clip
+ * as the app does (only the span anchored to the speech, speech-anchor.ts)
+ * and counts a command as heard when the parser makes of it what was said.
+ * Needs espeak-ng, sox and the models (`npm install`); `flite` also flite,
+ * festival and festvox-us-slt-hts (apt-get).
  *
- *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-short-utterances.ts [lengths] [floors] [bonuses]
+ *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-short-utterances.ts [lengths] [floors] [bonuses] [espeak|flite]
  *
  * lengths: total seconds, comma-separated (0 = the segment as cut);
  * floors: RMS of the added silence, comma-separated (0 = zeros);
- * bonuses: logit bonuses for the command bias (0, no bias, is always measured).
+ * bonuses: logit bonuses for the command bias (0, no bias, is always measured);
+ * voices: espeak-ng's (the default), or flite's slt, rms, awb and kal16 and
+ * festival's HTS slt, each at its own pace and 15 % faster.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TermBiasing } from '../src/engine/biasing';
-import { COMMAND_PHRASES } from '../src/engine/commands';
+import { COMMAND_PHRASES, parseUtterance } from '../src/engine/commands';
+import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
+import { cleanSegmentText } from '../src/engine/transcript';
 import { SAMPLE_RATE } from '../src/shared/types';
-import { COMMAND_DEVELOPMENT, loadMoonshine, synthesise } from '../tests/integration/vocabulary-sets';
+import { COMMAND_DEVELOPMENT, loadMoonshine, readSpeech16k, synthesise } from '../tests/integration/vocabulary-sets';
 
-const { voices: VOICES, speeds: SPEEDS } = COMMAND_DEVELOPMENT;
+const { voices: ESPEAK_VOICES, speeds: ESPEAK_SPEEDS } = COMMAND_DEVELOPMENT;
 const PHRASES = [
   'comma',
   'period',
@@ -48,6 +56,42 @@ const RATE = SAMPLE_RATE;
 const lengths = (process.argv[2] ?? '0,1,1.5,2').split(',').map(Number);
 const floors = (process.argv[3] ?? '0,0.001').split(',').map(Number);
 const bonuses = (process.argv[4] ?? '2,3,4,5,6').split(',').map(Number);
+const synthesiser = process.argv[5] ?? 'espeak';
+
+/** One voice at one pace: how a phrase is spoken into a clip cut like a segment. */
+interface Speaker {
+  name: string;
+  say(dir: string, text: string): Float32Array;
+}
+
+const ESPEAK: Speaker[] = ESPEAK_VOICES.flatMap((voice) =>
+  ESPEAK_SPEEDS.map((wpm) => ({
+    name: `${voice}@${wpm}`,
+    say: (dir: string, text: string) => synthesise(dir, text, voice, wpm),
+  })),
+);
+
+/** flite's voices and festival's HTS voice, at their own pace (stretch 1) and 15 % faster. */
+const OTHERS: Speaker[] = ['slt', 'rms', 'awb', 'kal16', 'festival-slt'].flatMap((voice) =>
+  [1, 0.85].map((stretch) => ({
+    name: `${voice}@${stretch}`,
+    say: (dir: string, text: string) => {
+      const wav = join(dir, 'other.wav');
+      if (voice === 'festival-slt') {
+        const script = join(dir, 'text.txt');
+        writeFileSync(script, text);
+        execFileSync('text2wave', [
+          ...['-eval', '(voice_cmu_us_slt_arctic_hts)', '-eval', `(Parameter.set 'Duration_Stretch ${stretch})`],
+          ...[script, '-o', wav],
+        ]);
+      } else {
+        execFileSync('flite', ['-voice', voice, '--setf', `duration_stretch=${stretch}`, '-t', text, '-o', wav]);
+      }
+      return readSpeech16k(dir, wav);
+    },
+  })),
+);
+const SPEAKERS = synthesiser === 'flite' ? OTHERS : ESPEAK;
 /** Short prose said alone, to count commands heard where none was said. */
 const PROSE = [
   'yes',
@@ -106,16 +150,14 @@ function heard(text: string, phrase: string): boolean {
 
 const dir = mkdtempSync(join(tmpdir(), 'utter-short-'));
 const model = await loadMoonshine();
-const clips = PHRASES.flatMap((phrase) =>
-  VOICES.flatMap((voice) => SPEEDS.map((wpm) => ({ phrase, voice, wpm, audio: synthesise(dir, phrase, voice, wpm) }))),
-);
-const proseClips = PROSE.flatMap((phrase) =>
-  VOICES.flatMap((voice) => SPEEDS.map((wpm) => ({ phrase, voice, wpm, audio: synthesise(dir, phrase, voice, wpm) }))),
-);
+const spoken = (phrase: string) =>
+  SPEAKERS.map((speaker) => ({ phrase, speaker: speaker.name, audio: speaker.say(dir, phrase) }));
+const clips = PHRASES.flatMap(spoken);
+const proseClips = PROSE.flatMap(spoken);
 rmSync(dir, { recursive: true, force: true });
 const seconds = clips.map((c) => c.audio.length / RATE);
 console.log(
-  `${clips.length} clips (${PHRASES.length} phrases × ${VOICES.length} voices × ${SPEEDS.length} speeds), ` +
+  `${clips.length} clips (${PHRASES.length} phrases × ${SPEAKERS.length} voices and paces), ` +
     `segment ${Math.min(...seconds).toFixed(2)}–${Math.max(...seconds).toFixed(2)} s`,
 );
 
@@ -144,29 +186,40 @@ for (const seconds of lengths) {
 
 // The command phrases as a bias list (src/engine/biasing.ts), for the short segment only:
 // recall of commands said alone, and commands heard in short prose where none was said.
-// COMMAND_PHRASES is the list the app uses (short-segment.ts), at the bonus given.
-const COMMANDS = COMMAND_PHRASES;
-const spokenCommand = (text: string) => COMMANDS.find((p) => heard(text, p));
+// COMMAND_PHRASES is the list the app uses (short-segment.ts), at the bonus given. Each clip
+// is decoded as RingTranscriber decodes a segment: the span anchored to the speech.
+const asDecoded = (audio: Float32Array) => {
+  const { start, end } = anchorToSpeech(audio);
+  return audio.subarray(start, end);
+};
+/** What the app makes of the text: a command's action or mark, or the words. */
+const parsed = (text: string) => JSON.stringify(parseUtterance(cleanSegmentText(text)));
 for (const bonus of [0, ...bonuses]) {
-  const biasing = bonus > 0 ? TermBiasing.build(COMMANDS, biasTokenizer, { bonus }) : null;
+  const biasing = bonus > 0 ? TermBiasing.build(COMMAND_PHRASES, biasTokenizer, { bonus }) : null;
   let hits = 0;
+  let empty = 0;
   const perPhrase = new Map<string, number>();
+  const misses: string[] = [];
   for (const clip of clips) {
-    const text = detokenize((await model.decode(clip.audio, { biasing })).tokens);
-    if (heard(text, clip.phrase)) {
+    const text = detokenize((await model.decode(asDecoded(clip.audio), { biasing })).tokens);
+    if (cleanSegmentText(text) === '') empty++;
+    if (parsed(text) === parsed(clip.phrase)) {
       hits++;
       perPhrase.set(clip.phrase, (perPhrase.get(clip.phrase) ?? 0) + 1);
+    } else {
+      misses.push(`${clip.phrase} (${clip.speaker}) → ${JSON.stringify(text)}`);
     }
   }
   const falses: string[] = [];
   for (const clip of proseClips) {
-    const text = detokenize((await model.decode(clip.audio, { biasing })).tokens);
-    const command = spokenCommand(text);
-    if (command && !heard(clip.phrase, command)) falses.push(`${clip.phrase} → ${JSON.stringify(text)}`);
+    const text = detokenize((await model.decode(asDecoded(clip.audio), { biasing })).tokens);
+    if (parsed(text) !== JSON.stringify({ kind: 'text', text: cleanSegmentText(text) }))
+      falses.push(`${clip.phrase} (${clip.speaker}) → ${JSON.stringify(text)}`);
   }
   const per = PHRASES.map((p) => `${p} ${perPhrase.get(p) ?? 0}`).join(', ');
   console.log(
-    `bias ${bonus}: heard ${hits}/${clips.length} (${((100 * hits) / clips.length).toFixed(0)}%) | ${per}\n` +
+    `bias ${bonus}: heard ${hits}/${clips.length} (${((100 * hits) / clips.length).toFixed(0)}%), empty ${empty} | ${per}\n` +
+      `  missed: ${misses.join('; ')}\n` +
       `  commands in short prose: ${falses.length}/${proseClips.length} ${falses.join('; ')}`,
   );
 }

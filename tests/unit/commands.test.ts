@@ -110,6 +110,14 @@ describe('standalone commands: the whole utterance only', () => {
     expect(parseUtterance('New line.')).toEqual({ kind: 'text', text: '\n' });
     expect(parseUtterance('New, paragraph.')).toEqual({ kind: 'text', text: '\n\n' });
   });
+
+  it('"new paragraph" alone is a paragraph also as the model writes it said alone ("New paragraphs."), in a sentence prose', () => {
+    expect(parseUtterance('New paragraphs.')).toEqual({ kind: 'text', text: '\n\n' });
+    expect(parseUtterance('new paragraphs,')).toEqual({ kind: 'text', text: '\n\n' });
+    for (const said of ['I wrote two new paragraphs.', 'New paragraphs were added.']) {
+      expect(parseUtterance(said), said).toEqual({ kind: 'text', text: said });
+    }
+  });
 });
 
 describe('punctuation words used as nouns', () => {
