@@ -1,25 +1,29 @@
 /**
  * Measures how Moonshine tiny hears a command said on its own, depending on
  * how the short segment is padded or biased before decoding (the choice, and
- * the figures, are in src/engine/short-segment.ts). Development audio only: espeak-ng voices and
- * speeds that the tests do not use, cut as the segmenter cut a segment when
+ * the figures, are in src/engine/short-segment.ts). Development audio only:
+ * espeak-ng voices and speeds that the tests do not use (or, with `flite`,
+ * other synthesisers the tests do not use), cut as the segmenter cut a segment when
  * this was measured (256 ms before the speech, 128 ms after), then padded to a total length
  * with silence that is digital zeros or a low noise floor, after the speech
  * or split around it; then, unpadded, with the command phrases as a decoder
  * bias list at several bonuses, and the same bias on short prose said alone
  * (commands heard where none was said). The bias section decodes each clip
- * as the app does (only the span anchored to the speech, speech-anchor.ts)
- * and counts a command as heard when the parser makes of it what was said.
- * Needs espeak-ng, sox and the models (`npm install`); `flite` also flite,
- * festival and festvox-us-slt-hts (apt-get).
+ * nearly as the app does: the span anchored to the speech (speech-anchor.ts),
+ * but without the app's draft and final guard, and the clip ends 128 ms after
+ * the speech where the anchor would keep 160. It counts a command as heard
+ * when the parser makes of it what was said. Needs sox, the models (`npm
+ * install`), and espeak-ng, or for `flite` flite, festival and
+ * festvox-us-slt-hts (apt-get).
  *
  *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-short-utterances.ts [lengths] [floors] [bonuses] [espeak|flite]
  *
  * lengths: total seconds, comma-separated (0 = the segment as cut);
  * floors: RMS of the added silence, comma-separated (0 = zeros);
  * bonuses: logit bonuses for the command bias (0, no bias, is always measured);
- * voices: espeak-ng's (the default), or flite's slt, rms, awb and kal16 and
- * festival's HTS slt, each at its own pace and 15 % faster.
+ * espeak|flite: espeak-ng's voices (the default), or flite's slt, rms, awb
+ * and kal16 and festival's HTS slt, each at its own pace and made 15 % faster
+ * by sox (tempo, pitch kept).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,6 +61,7 @@ const lengths = (process.argv[2] ?? '0,1,1.5,2').split(',').map(Number);
 const floors = (process.argv[3] ?? '0,0.001').split(',').map(Number);
 const bonuses = (process.argv[4] ?? '2,3,4,5,6').split(',').map(Number);
 const synthesiser = process.argv[5] ?? 'espeak';
+if (synthesiser !== 'espeak' && synthesiser !== 'flite') throw new Error(`voices: espeak or flite, not ${synthesiser}`);
 
 /** One voice at one pace: how a phrase is spoken into a clip cut like a segment. */
 interface Speaker {
@@ -71,23 +76,23 @@ const ESPEAK: Speaker[] = ESPEAK_VOICES.flatMap((voice) =>
   })),
 );
 
-/** flite's voices and festival's HTS voice, at their own pace (stretch 1) and 15 % faster. */
+/** flite's voices and festival's HTS voice, at their own pace and 15 % faster (sox: festival's HTS ignores its stretch). */
 const OTHERS: Speaker[] = ['slt', 'rms', 'awb', 'kal16', 'festival-slt'].flatMap((voice) =>
-  [1, 0.85].map((stretch) => ({
-    name: `${voice}@${stretch}`,
+  [1, 1.15].map((tempo) => ({
+    name: `${voice}×${tempo}`,
     say: (dir: string, text: string) => {
       const wav = join(dir, 'other.wav');
       if (voice === 'festival-slt') {
         const script = join(dir, 'text.txt');
         writeFileSync(script, text);
-        execFileSync('text2wave', [
-          ...['-eval', '(voice_cmu_us_slt_arctic_hts)', '-eval', `(Parameter.set 'Duration_Stretch ${stretch})`],
-          ...[script, '-o', wav],
-        ]);
+        execFileSync('text2wave', ['-eval', '(voice_cmu_us_slt_arctic_hts)', script, '-o', wav]);
       } else {
-        execFileSync('flite', ['-voice', voice, '--setf', `duration_stretch=${stretch}`, '-t', text, '-o', wav]);
+        execFileSync('flite', ['-voice', voice, '-t', text, '-o', wav]);
       }
-      return readSpeech16k(dir, wav);
+      if (tempo === 1) return readSpeech16k(dir, wav);
+      const faster = join(dir, 'faster.wav');
+      execFileSync('sox', [wav, faster, 'tempo', String(tempo)]);
+      return readSpeech16k(dir, faster);
     },
   })),
 );
@@ -149,12 +154,17 @@ function heard(text: string, phrase: string): boolean {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'utter-short-'));
-const model = await loadMoonshine();
 const spoken = (phrase: string) =>
   SPEAKERS.map((speaker) => ({ phrase, speaker: speaker.name, audio: speaker.say(dir, phrase) }));
-const clips = PHRASES.flatMap(spoken);
-const proseClips = PROSE.flatMap(spoken);
-rmSync(dir, { recursive: true, force: true });
+let clips: ReturnType<typeof spoken>;
+let proseClips: ReturnType<typeof spoken>;
+try {
+  clips = PHRASES.flatMap(spoken);
+  proseClips = PROSE.flatMap(spoken);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+const model = await loadMoonshine();
 const seconds = clips.map((c) => c.audio.length / RATE);
 console.log(
   `${clips.length} clips (${PHRASES.length} phrases × ${SPEAKERS.length} voices and paces), ` +
@@ -169,7 +179,7 @@ for (const seconds of lengths) {
       let empty = 0;
       for (const clip of clips) {
         const text = detokenize((await model.decode(pad(clip.audio, seconds, floor, placement))).tokens);
-        if (text.trim() === '') empty++;
+        if (cleanSegmentText(text) === '') empty++;
         if (heard(text, clip.phrase)) {
           hits++;
           perPhrase.set(clip.phrase, (perPhrase.get(clip.phrase) ?? 0) + 1);
@@ -192,6 +202,9 @@ const asDecoded = (audio: Float32Array) => {
   const { start, end } = anchorToSpeech(audio);
   return audio.subarray(start, end);
 };
+/** The text of a clip decoded as the app decodes a segment, with the given bias. */
+const decodedText = async (audio: Float32Array, biasing: TermBiasing | null) =>
+  detokenize((await model.decode(asDecoded(audio), { biasing })).tokens);
 /** What the app makes of the text: a command's action or mark, or the words. */
 const parsed = (text: string) => JSON.stringify(parseUtterance(cleanSegmentText(text)));
 for (const bonus of [0, ...bonuses]) {
@@ -201,7 +214,7 @@ for (const bonus of [0, ...bonuses]) {
   const perPhrase = new Map<string, number>();
   const misses: string[] = [];
   for (const clip of clips) {
-    const text = detokenize((await model.decode(asDecoded(clip.audio), { biasing })).tokens);
+    const text = await decodedText(clip.audio, biasing);
     if (cleanSegmentText(text) === '') empty++;
     if (parsed(text) === parsed(clip.phrase)) {
       hits++;
@@ -212,7 +225,7 @@ for (const bonus of [0, ...bonuses]) {
   }
   const falses: string[] = [];
   for (const clip of proseClips) {
-    const text = detokenize((await model.decode(asDecoded(clip.audio), { biasing })).tokens);
+    const text = await decodedText(clip.audio, biasing);
     if (parsed(text) !== JSON.stringify({ kind: 'text', text: cleanSegmentText(text) }))
       falses.push(`${clip.phrase} (${clip.speaker}) → ${JSON.stringify(text)}`);
   }

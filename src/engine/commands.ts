@@ -7,6 +7,8 @@
  * - Standalone commands ("scratch that", "stop dictation"…) count only when
  *   they are the whole utterance (Dragon's rule), so "I will scratch that
  *   itch" stays prose.
+ * - A mark said alone is also taken as the model writes it alone ("New
+ *   paragraphs."), which in a sentence stays prose.
  *
  * Matching ignores Moonshine's own casing and punctuation around the spoken
  * words: it writes "period" as "Period," and "question mark" as
@@ -60,12 +62,12 @@ const STANDALONE: ReadonlyArray<readonly [Exclude<Utterance['kind'], 'text'>, re
 /**
  * How the model writes a mark said on its own, where that is not how people
  * say it: "new paragraph" alone came out "New paragraphs." for flite's slt
- * voice and festival's (4 of 10 clips; README, voice commands). Alone only:
- * in a sentence "two new paragraphs" is prose.
+ * voice and festival's (scripts/measure-short-utterances.ts). Alone only: in
+ * a sentence "two new paragraphs" is prose.
  */
 const ALONE_SPELLINGS: ReadonlyMap<string, Mark> = new Map([['new paragraphs', 'paragraph']]);
 
-/** The model's spellings of the phrases above (glued, plural), not new phrases people say. */
+/** The model's spellings of the marks and commands above (glued, plural), not new phrases people say. */
 const MODEL_SPELLINGS = ['fullstop', 'newline', 'semi colon', 'open quotes', 'close quotes'];
 
 /**
@@ -160,7 +162,7 @@ export function parseUtterance(text: string): Utterance {
   const command = standalone(tokens);
   if (command) return command;
   const aloneMark = ALONE_SPELLINGS.get(wordsOf(tokens));
-  if (aloneMark) return { kind: 'text', text: render([{ kind: 'mark', mark: aloneMark }]) };
+  if (aloneMark) return { kind: 'text', text: RENDER[aloneMark].text };
 
   const pieces: Piece[] = [];
   let found = false;

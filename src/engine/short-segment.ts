@@ -12,13 +12,16 @@ import { COMMAND_PHRASES, MARK_PHRASES } from './commands';
  * on our espeak-ng development voices: 31% of commands heard as cut, 29–34%
  * padded to 1–2 s with zeros or a noise floor, and more empty outputs the
  * longer the pad). What does help is the vocabulary bias (biasing.ts) with
- * the command phrases as terms, on short segments only: 31% → 71% of 150
- * commands said alone at the default bonus (4), with no command heard in 150
- * short prose clips. Bonus 5 heard 78%, 6 heard 85%, but those start to turn
- * prose into commands ("see you then" → "Scratch that.", "common" → "Comma.").
- * Measured again as the app decodes a segment (anchored to the speech) and
- * counted by what the parser makes of it: 29% → 78% on those voices, 48% →
- * 80% on flite's and festival's (README, voice commands).
+ * the command phrases as terms, on short segments only. When it was chosen
+ * (whole clips decoded, the phrase's words looked for in the text): 31% → 71%
+ * of 150 commands said alone at the default bonus (4), with no command heard
+ * in 150 short prose clips; bonus 5 heard 78%, 6 heard 85%, but those start
+ * to turn prose into commands ("see you then" → "Scratch that.", "common" →
+ * "Comma."). Measured since as the app decodes a segment (the span anchored
+ * to the speech) and counted by what the parser makes of it, at bonus 4:
+ * 29% → 78% on those voices with no command in the prose; on flite's and
+ * festival's voices (README, voice commands) 45% → 81%, with 2 of 150 prose
+ * clips taken for a command ("the period" heard as "Period.").
  *
  * Inside sentences the marks need help too, at a smaller bonus: measured with
  * scripts/measure-inline-commands.ts (90 sentences with 150 spoken marks, our

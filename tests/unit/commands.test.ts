@@ -114,6 +114,7 @@ describe('standalone commands: the whole utterance only', () => {
   it('"new paragraph" alone is a paragraph also as the model writes it said alone ("New paragraphs."), in a sentence prose', () => {
     expect(parseUtterance('New paragraphs.')).toEqual({ kind: 'text', text: '\n\n' });
     expect(parseUtterance('new paragraphs,')).toEqual({ kind: 'text', text: '\n\n' });
+    expect(parseUtterance('New, paragraphs.')).toEqual({ kind: 'text', text: '\n\n' });
     for (const said of ['I wrote two new paragraphs.', 'New paragraphs were added.']) {
       expect(parseUtterance(said), said).toEqual({ kind: 'text', text: said });
     }
