@@ -87,7 +87,7 @@ function bigCompiles(lines: readonly string[]): string[] {
   const out: string[] = [];
   for (const line of lines) {
     const m = /#(\d+) using TurboFan, took (\d+) μs and (\d+) \//.exec(line);
-    if (m && Number(m[3]) > 20e6)
+    if (m && Number(m[3]) > 20 * 2 ** 20)
       out.push(`#${m[1]} ${Math.round(Number(m[2]) / 1000)} ms ${Math.round(Number(m[3]) / 2 ** 20)} MB`);
   }
   return out;

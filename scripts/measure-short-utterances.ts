@@ -3,16 +3,17 @@
  * how the short segment is padded or biased before decoding (the choice, and
  * the figures, are in src/engine/short-segment.ts). Development audio only:
  * espeak-ng voices and speeds that the tests do not use (or, with `flite`,
- * other synthesisers the tests do not use), cut as the segmenter cut a segment when
- * this was measured (256 ms before the speech, 128 ms after), then padded to a total length
- * with silence that is digital zeros or a low noise floor, after the speech
- * or split around it; then, unpadded, with the command phrases as a decoder
- * bias list at several bonuses, and the same bias on short prose said alone
- * (commands heard where none was said). The bias section decodes each clip
- * nearly as the app does: the span anchored to the speech (speech-anchor.ts),
- * but without the app's draft and final guard, and the clip ends 128 ms after
- * the speech where the anchor would keep 160. It counts a command as heard
- * when the parser makes of it what was said. Needs sox, the models (`npm
+ * other synthesisers the tests do not use), cut as the segmenter cut a
+ * segment when this was measured (256 ms before the speech, 128 ms after),
+ * then padded to a total length with silence that is digital zeros or a
+ * low noise floor, after the speech or split around it; then, unpadded,
+ * with the command phrases as a decoder bias list at several bonuses, and
+ * the same bias on short prose said alone (commands heard where none was
+ * said). The bias section decodes each clip much as the app does: the span
+ * anchored to the speech (speech-anchor.ts), but without the app's draft and
+ * final guard, and the clip ends 128 ms after the speech where the anchor
+ * would keep 160. It counts a command as heard when the parser makes of it
+ * what was said. Needs sox, the models (`npm
  * install`), and espeak-ng, or for `flite` flite, festival and
  * festvox-us-slt-hts (apt-get).
  *
@@ -197,12 +198,12 @@ for (const seconds of lengths) {
 // The command phrases as a bias list (src/engine/biasing.ts), for the short segment only:
 // recall of commands said alone, and commands heard in short prose where none was said.
 // COMMAND_PHRASES is the list the app uses (short-segment.ts), at the bonus given. Each clip
-// is decoded as RingTranscriber decodes a segment: the span anchored to the speech.
+// is decoded much as RingTranscriber decodes a segment: the span anchored to the speech.
 const asDecoded = (audio: Float32Array) => {
   const { start, end } = anchorToSpeech(audio);
   return audio.subarray(start, end);
 };
-/** The text of a clip decoded as the app decodes a segment, with the given bias. */
+/** The text of a clip decoded much as the app decodes a segment, with the given bias. */
 const decodedText = async (audio: Float32Array, biasing: TermBiasing | null) =>
   detokenize((await model.decode(asDecoded(audio), { biasing })).tokens);
 /** What the app makes of the text: a command's action or mark, or the words. */

@@ -61,9 +61,9 @@ const STANDALONE: ReadonlyArray<readonly [Exclude<Utterance['kind'], 'text'>, re
 
 /**
  * How the model writes a mark said on its own, where that is not how people
- * say it: "new paragraph" alone came out "New paragraphs." for flite's slt
- * voice and festival's (scripts/measure-short-utterances.ts). Alone only: in
- * a sentence "two new paragraphs" is prose.
+ * say it: "new paragraph" alone came out "New paragraphs." in some of the
+ * flite and festival clips of scripts/measure-short-utterances.ts. Alone
+ * only: in a sentence "two new paragraphs" is prose.
  */
 const ALONE_SPELLINGS: ReadonlyMap<string, Mark> = new Map([['new paragraphs', 'paragraph']]);
 
