@@ -20,7 +20,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, CHROMIUM_FLAGS, FAKE_MICROPHONE_FLAGS } from '../tests/chromium';
 import { startServer } from './serve.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -42,8 +41,8 @@ if (trace) {
     return true;
   }) as typeof process.stderr.write;
 }
-// Imported after DEBUG is set: the debug channel reads it once, when loaded.
-const { chromium } = await import('playwright-core');
+// Imported after DEBUG is set: Playwright's debug channel reads it once, when loaded.
+const { launch } = await import('./bench/browser');
 
 const read = (path: string): string => {
   try {
@@ -99,17 +98,9 @@ const fakeMic = join(ROOT, 'tests/fixtures/generated/dictation-44k.wav');
 try {
   for (let visit = 1; visit <= visits; visit++) {
     compileLog.length = 0;
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        ...CHROMIUM_FLAGS,
-        '--disable-gpu',
-        ...FAKE_MICROPHONE_FLAGS,
-        `--use-file-for-fake-audio-capture=${fakeMic}%noloop`,
-        ...(trace ? ['--js-flags=--trace-wasm-compilation-times'] : []),
-      ],
-      permissions: ['microphone'],
+    const browser = await launch(fakeMic, console.log, {
+      profile,
+      args: trace ? ['--js-flags=--trace-wasm-compilation-times'] : [],
     });
     let peak = 0;
     let sampling = true;
@@ -121,7 +112,7 @@ try {
     })();
     let readyMs: number;
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
+      const { page } = browser;
       const t0 = performance.now();
       await page.goto(`http://127.0.0.1:${PORT}/`);
       await page
@@ -139,7 +130,7 @@ try {
     } finally {
       sampling = false;
       await sampler;
-      await context.close();
+      await browser.close();
     }
     if (peak === 0) throw new Error('no renderer of this profile was found in /proc');
     const wasmCache = directoryMb(join(profile, 'Default/Code Cache/wasm'));

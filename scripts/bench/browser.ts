@@ -16,9 +16,24 @@ export interface BenchBrowser {
   close(): Promise<void>;
 }
 
-/** A fresh profile each time: no remembered backend decision, no caches, and the fake mic starts from 0. */
-export async function launch(fakeMicWav: string, log: (message: string) => void): Promise<BenchBrowser> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'utter-bench-'));
+export interface LaunchOptions {
+  /** A profile to open, and keep on close, instead of a fresh one (a returning visit's). */
+  profile?: string;
+  /** More Chromium arguments. */
+  args?: readonly string[];
+}
+
+/**
+ * The app's browser with a fake microphone. A fresh profile each time unless
+ * one is given: no remembered backend decision, no caches. The fake mic
+ * starts from 0 either way.
+ */
+export async function launch(
+  fakeMicWav: string,
+  log: (message: string) => void,
+  { profile, args = [] }: LaunchOptions = {},
+): Promise<BenchBrowser> {
+  const userDataDir = profile ?? mkdtempSync(join(tmpdir(), 'utter-bench-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -29,6 +44,7 @@ export async function launch(fakeMicWav: string, log: (message: string) => void)
       `--use-file-for-fake-audio-capture=${fakeMicWav}%noloop`,
       // measureUserAgentSpecificMemory() answers at once instead of at the next natural GC (up to 20 s).
       '--enable-blink-features=ForceEagerMeasureMemory',
+      ...args,
       // For experiments, e.g. BENCH_CHROMIUM_ARGS='--js-flags=--no-wasm-dynamic-tiering'.
       ...(process.env.BENCH_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? []),
     ],
@@ -45,7 +61,7 @@ export async function launch(fakeMicWav: string, log: (message: string) => void)
     page,
     close: async () => {
       await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!profile) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }
