@@ -13,7 +13,8 @@
  * anchored to the speech (speech-anchor.ts), but without the app's draft and
  * final guard, and the clip ends 128 ms after the speech where the anchor
  * would keep 160. It counts a command as heard when the parser makes of it
- * what was said. Needs sox, the models (`npm
+ * what was said, as decoded and after the app's second look at a final that
+ * is no command (command-rescue.ts). Needs sox, the models (`npm
  * install`), and espeak-ng, or for `flite` flite, festival and
  * festvox-us-slt-hts (apt-get).
  *
@@ -31,6 +32,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TermBiasing } from '../src/engine/biasing';
+import { CommandRescue } from '../src/engine/command-rescue';
 import { COMMAND_PHRASES, parseUtterance } from '../src/engine/commands';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
@@ -203,37 +205,54 @@ const asDecoded = (audio: Float32Array) => {
   const { start, end } = anchorToSpeech(audio);
   return audio.subarray(start, end);
 };
-/** The text of a clip decoded much as the app decodes a segment, with the given bias. */
-const decodedText = async (audio: Float32Array, biasing: TermBiasing | null) =>
-  detokenize((await model.decode(asDecoded(audio), { biasing })).tokens);
+/**
+ * The text of a clip decoded much as the app decodes a segment, with the given
+ * bias, and then as the app's command rescue leaves it (command-rescue.ts).
+ */
+const decodedText = async (audio: Float32Array, biasing: TermBiasing | null) => {
+  const span = asDecoded(audio);
+  const { tokens, encoding } = await model.decode(span, { biasing, keepEncoding: true });
+  const text = detokenize(tokens);
+  if (!encoding) throw new Error('the decode kept no encoding');
+  return { text, rescued: (await rescue.rescue(text, tokens, model.scorer(encoding))) ?? text };
+};
+const rescue = CommandRescue.build(biasTokenizer);
 /** What the app makes of the text: a command's action or mark, or the words. */
 const parsed = (text: string) => JSON.stringify(parseUtterance(cleanSegmentText(text)));
-for (const bonus of [0, ...bonuses]) {
-  const biasing = bonus > 0 ? TermBiasing.build(COMMAND_PHRASES, biasTokenizer, { bonus }) : null;
-  let hits = 0;
-  let empty = 0;
+/** Commands heard in clips of `clips`, and what was heard instead. */
+function tally(results: { phrase: string; speaker: string; text: string }[]) {
   const perPhrase = new Map<string, number>();
   const misses: string[] = [];
-  for (const clip of clips) {
-    const text = await decodedText(clip.audio, biasing);
-    if (cleanSegmentText(text) === '') empty++;
-    if (parsed(text) === parsed(clip.phrase)) {
-      hits++;
-      perPhrase.set(clip.phrase, (perPhrase.get(clip.phrase) ?? 0) + 1);
-    } else {
-      misses.push(`${clip.phrase} (${clip.speaker}) → ${JSON.stringify(text)}`);
-    }
+  for (const { phrase, speaker, text } of results) {
+    if (parsed(text) === parsed(phrase)) perPhrase.set(phrase, (perPhrase.get(phrase) ?? 0) + 1);
+    else misses.push(`${phrase} (${speaker}) → ${JSON.stringify(text)}`);
   }
-  const falses: string[] = [];
-  for (const clip of proseClips) {
-    const text = await decodedText(clip.audio, biasing);
-    if (parsed(text) !== JSON.stringify({ kind: 'text', text: cleanSegmentText(text) }))
-      falses.push(`${clip.phrase} (${clip.speaker}) → ${JSON.stringify(text)}`);
-  }
+  const hits = results.length - misses.length;
   const per = PHRASES.map((p) => `${p} ${perPhrase.get(p) ?? 0}`).join(', ');
+  return `heard ${hits}/${results.length} (${((100 * hits) / results.length).toFixed(0)}%) | ${per}\n  missed: ${misses.join('; ')}`;
+}
+/** Short prose clips whose text the parser takes for a command. */
+function commandsIn(results: { phrase: string; speaker: string; text: string }[]) {
+  const falses = results
+    .filter(({ text }) => parsed(text) !== JSON.stringify({ kind: 'text', text: cleanSegmentText(text) }))
+    .map(({ phrase, speaker, text }) => `${phrase} (${speaker}) → ${JSON.stringify(text)}`);
+  return `${falses.length}/${results.length} ${falses.join('; ')}`;
+}
+for (const bonus of [0, ...bonuses]) {
+  const biasing = bonus > 0 ? TermBiasing.build(COMMAND_PHRASES, biasTokenizer, { bonus }) : null;
+  const decoded = async (set: typeof clips) => {
+    const out = [];
+    for (const clip of set) out.push({ ...clip, ...(await decodedText(clip.audio, biasing)) });
+    return out;
+  };
+  const commands = await decoded(clips);
+  const prose = await decoded(proseClips);
+  const empty = commands.filter(({ text }) => cleanSegmentText(text) === '').length;
+  const rescued = (set: typeof commands) => set.map((r) => ({ ...r, text: r.rescued }));
   console.log(
-    `bias ${bonus}: heard ${hits}/${clips.length} (${((100 * hits) / clips.length).toFixed(0)}%), empty ${empty} | ${per}\n` +
-      `  missed: ${misses.join('; ')}\n` +
-      `  commands in short prose: ${falses.length}/${proseClips.length} ${falses.join('; ')}`,
+    `bias ${bonus}: empty ${empty}, ${tally(commands)}\n` +
+      `  commands in short prose: ${commandsIn(prose)}\n` +
+      `bias ${bonus} and the command rescue: ${tally(rescued(commands))}\n` +
+      `  commands in short prose: ${commandsIn(rescued(prose))}`,
   );
 }

@@ -49,6 +49,18 @@ export interface DecodeOptions {
   biasing?: TermBiasing | null;
   /** Tokens this audio probably decodes to, checked in one batched run (see the class comment). */
   draft?: readonly number[];
+  /** Hand back the encoder's output (`DecodeResult.encoding`), to score texts for the same audio (`scorer`). */
+  keepEncoding?: boolean;
+}
+
+/** How likely the model finds texts for one audio range. */
+export interface SequenceScorer {
+  /**
+   * The summed log-probabilities of each token sequence and then the end of
+   * text. A sequence whose first token alone scores below `floor` is not run
+   * and gets -Infinity (its whole score could only be lower).
+   */
+  score(sequences: readonly (readonly number[])[], floor?: number): Promise<number[]>;
 }
 
 export interface DecodeResult {
@@ -61,7 +73,12 @@ export interface DecodeResult {
   decoderMs: number;
   /** Steps whose logits came from the draft's batched run instead of a run of their own. */
   draftSteps: number;
+  /** The encoder's output, when asked for (`keepEncoding`). */
+  encoding?: Tensor;
 }
+
+/** Positions one scoring run may feed: about what a drafted decode of 3–4 s feeds at once. */
+export const MAX_SCORED_POSITIONS = 24;
 
 export function tokenBudget(samples: number): number {
   return Math.max(MIN_TOKEN_BUDGET, Math.ceil((samples / SAMPLE_RATE) * TOKENS_PER_SECOND));
@@ -79,6 +96,32 @@ export function argmax(row: Float32Array): number {
     }
   }
   return best;
+}
+
+/** Natural log of the softmax probability of `token` in a row of logits. */
+export function logProbability(row: Float32Array, token: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i] as number);
+  let sum = 0;
+  for (let i = 0; i < row.length; i++) sum += Math.exp((row[i] as number) - max);
+  return (row[token] as number) - max - Math.log(sum);
+}
+
+/**
+ * Fills `scores[i]` for each sequence index in `worth` (the b-th row set of
+ * `rows`): its tokens' and then the end's log-probabilities, summed.
+ */
+function sequenceScores(
+  sequences: readonly (readonly number[])[],
+  worth: readonly number[],
+  rows: readonly Float32Array[][],
+  scores: number[],
+): number[] {
+  worth.forEach((i, b) => {
+    const targets = [...(sequences[i] as readonly number[]), EOS_TOKEN];
+    scores[i] = targets.reduce((sum, target, at) => sum + logProbability(rows[b]?.[at] as Float32Array, target), 0);
+  });
+  return scores;
 }
 
 /** The model's own choice from a row of logits and, with a bias, the biased one (the row is biased in place). */
@@ -282,7 +325,84 @@ export class MoonshineModel {
       previous = next;
     }
     const t2 = performance.now();
-    return { tokens, finished, aborted, encoderMs: t1 - t0, decoderMs: t2 - t1, draftSteps };
+    const encoding = options.keepEncoding ? hidden : undefined;
+    return { tokens, finished, aborted, encoderMs: t1 - t0, decoderMs: t2 - t1, draftSteps, encoding };
+  }
+
+  /**
+   * Scores texts for the audio a decode kept the encoding of (`keepEncoding`;
+   * see `SequenceScorer`). A `score` call feeds several sequences per decoder
+   * run (teacher forcing): the decoder is causal, so padding a shorter
+   * sequence at its end changes none of its own positions.
+   */
+  scorer(hidden: Tensor): SequenceScorer {
+    /** The logits of the first token, the same for every sequence: kept from the first run. */
+    let firstRow: Float32Array | null = null;
+    const run = async (sequences: readonly (readonly number[])[]) => {
+      const rows: Float32Array[][] = [];
+      // A few sequences per run: each position's logits are 128 KB, and onnxruntime's heap never shrinks.
+      const width = 1 + Math.max(...sequences.map((sequence) => sequence.length));
+      const perRun = Math.max(1, Math.floor(MAX_SCORED_POSITIONS / width));
+      for (let at = 0; at < sequences.length; at += perRun) {
+        rows.push(...(await this.logitRows(hidden, sequences.slice(at, at + perRun))));
+      }
+      firstRow ??= rows[0]?.[0] ?? null;
+      return rows;
+    };
+    return {
+      score: async (sequences, floor = Number.NEGATIVE_INFINITY) => {
+        const scores = sequences.map(() => Number.NEGATIVE_INFINITY);
+        let worth = sequences.map((_, i) => i);
+        if (floor > Number.NEGATIVE_INFINITY) {
+          // A sequence scores at most its first token's log-probability: that tells which can reach the floor.
+          const first = firstRow ?? ((await run([[]]))[0]?.[0] as Float32Array);
+          worth = worth.filter((i) => logProbability(first, sequences[i]?.[0] ?? EOS_TOKEN) >= floor);
+        }
+        if (worth.length === 0) return scores;
+        const rows = await run(worth.map((i) => sequences[i] as readonly number[]));
+        return sequenceScores(sequences, worth, rows, scores);
+      },
+    };
+  }
+
+  /** The decoder's logits after the start token and each token of each sequence, in one batched run. */
+  private async logitRows(hidden: Tensor, sequences: readonly (readonly number[])[]): Promise<Float32Array[][]> {
+    const T = this.TensorCtor;
+    const batch = sequences.length;
+    const width = 1 + Math.max(...sequences.map((s) => s.length));
+    const ids = new BigInt64Array(batch * width).fill(BigInt(EOS_TOKEN));
+    sequences.forEach((sequence, b) => {
+      [START_TOKEN, ...sequence].forEach((token, i) => {
+        ids[b * width + i] = BigInt(token);
+      });
+    });
+    const feeds: Record<string, Tensor> = {
+      input_ids: new T('int64', ids, [batch, width]),
+      encoder_hidden_states: batch === 1 ? hidden : this.repeated(hidden, batch),
+      use_cache_branch: new T('bool', Uint8Array.of(0), [1]),
+    };
+    for (const slot of this.slots) {
+      feeds[slot.input] = new T('float32', new Float32Array(0), [batch, slot.heads, 0, slot.headDim]);
+    }
+    const out = await this.decoder.run(feeds);
+    const logits = requireOutput(out, 'logits', 'Moonshine decoder');
+    const vocab = logits.dims[logits.dims.length - 1] ?? 0;
+    const data = logits.data as Float32Array;
+    return sequences.map((sequence, b) =>
+      Array.from({ length: sequence.length + 1 }, (_, position) => {
+        const at = (b * width + position) * vocab;
+        return data.subarray(at, at + vocab);
+      }),
+    );
+  }
+
+  /** The encoder's output once per row of a batch. */
+  private repeated(hidden: Tensor, batch: number): Tensor {
+    const [, frames = 0, size = 0] = hidden.dims;
+    const one = hidden.data as Float32Array;
+    const states = new Float32Array(batch * one.length);
+    for (let b = 0; b < batch; b++) states.set(one, b * one.length);
+    return new this.TensorCtor('float32', states, [batch, frames, size]);
   }
 
   private feeds(ids: number[], hidden: Tensor, cached: boolean, past: Past): Record<string, Tensor> {

@@ -1,5 +1,6 @@
 import { SAMPLE_RATE } from '../shared/types';
 import { type BiasTokenizer, DEFAULT_BIAS, TermBiasing, type TermGroup } from './biasing';
+import { CommandRescue } from './command-rescue';
 import { COMMAND_PHRASES, MARK_PHRASES } from './commands';
 
 /**
@@ -21,7 +22,8 @@ import { COMMAND_PHRASES, MARK_PHRASES } from './commands';
  * to the speech) and counted by what the parser makes of it, at bonus 4:
  * 29% → 78% on those voices with no command in the prose; on flite's and
  * festival's voices (README, voice commands) 45% → 81%, with 2 of 150 prose
- * clips taken for a command ("the period" heard as "Period.").
+ * clips taken for a command ("the period" heard as "Period."). A final that is
+ * still no command then gets a second look (command-rescue.ts).
  *
  * Inside sentences the marks need help too, at a smaller bonus: measured with
  * scripts/measure-inline-commands.ts (90 sentences with 150 spoken marks, our
@@ -48,6 +50,8 @@ export class DecodeBiasing {
     private readonly general: TermBiasing | null,
     /** The listed terms and every command phrase, for short segments. */
     private readonly short: TermBiasing | null,
+    /** While commands are on: a second look at a short segment's final that is no command (command-rescue.ts). */
+    private readonly rescue: CommandRescue | null,
   ) {}
 
   /** `commands`: whether voice commands are on (off, nothing leans towards their words). */
@@ -57,11 +61,16 @@ export class DecodeBiasing {
     const generalGroups = [...listed, ...marks];
     const general = generalGroups.length > 0 ? TermBiasing.buildGroups(generalGroups, tokenizer) : null;
     const short = commands ? TermBiasing.build([...terms, ...COMMAND_PHRASES], tokenizer) : general;
-    return new DecodeBiasing(general, short);
+    return new DecodeBiasing(general, short, commands ? CommandRescue.build(tokenizer) : null);
   }
 
   /** The bias for decoding `samples` of 16 kHz audio. */
   forSamples(samples: number): TermBiasing | null {
     return samples <= SHORT_SEGMENT_SAMPLES ? this.short : this.general;
+  }
+
+  /** The command rescue for a final of `samples` of 16 kHz audio: short segments, commands on; else null. */
+  rescueFor(samples: number): CommandRescue | null {
+    return samples <= SHORT_SEGMENT_SAMPLES ? this.rescue : null;
   }
 }

@@ -51,7 +51,8 @@ export class RingTranscriber {
     // Partials too: a command said alone shows as its mark while it is spoken.
     const biasing = this.biasing?.().forSamples(usable.length);
     const draft = this.previous?.segmentId === request.segmentId ? this.previous.tokens : undefined;
-    const result = await this.model.decode(usable, { shouldContinue, biasing, draft });
+    const rescue = request.kind === 'final' ? this.biasing?.().rescueFor(usable.length) : null;
+    const result = await this.model.decode(usable, { shouldContinue, biasing, draft, keepEncoding: !!rescue });
     if (!result.aborted) this.previous = { segmentId: request.segmentId, tokens: result.tokens };
     let text = detokenize(result.tokens);
     let aborted = result.aborted;
@@ -71,6 +72,15 @@ export class RingTranscriber {
         text = guarded.text;
       } catch (error) {
         if (!(error instanceof GuardAborted)) throw error;
+        aborted = true;
+      }
+    }
+    // Only the decoder's own text is scored again, not one the guard pieced together.
+    if (!aborted && rescue && result.encoding && text === detokenize(result.tokens)) {
+      if (shouldContinue()) {
+        const command = await rescue.rescue(text, result.tokens, this.model.scorer(result.encoding));
+        if (command !== null) text = command;
+      } else {
         aborted = true;
       }
     }

@@ -14,9 +14,10 @@ import { loadMoonshine, PROSE, SPEED, synthesise } from './vocabulary-sets';
 // espeak-ng (several voices and speeds) and cut about as the app cuts a
 // segment's decode: the speech with 256 ms of silence before and 128 ms after
 // (the app: 240 and 160, src/engine/speech-anchor.ts). Pauses inside an utterance are SSML breaks. Decoded as the
-// app decodes: short segments lean towards the command phrases
-// (short-segment.ts; its development set is scripts/measure-short-utterances.ts,
-// other voices and speeds than these).
+// app decodes a final: short segments lean towards the command phrases
+// (short-segment.ts), and one whose text is no command is scored against them
+// (command-rescue.ts). Their development set is
+// scripts/measure-short-utterances.ts, other voices and speeds than these.
 const VOICES = ['en-us', 'en-gb', 'en+f3', 'en+m3'];
 
 let dir: string;
@@ -25,8 +26,12 @@ const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
 async function hear(ssml: string, voice: string, wpm: number): Promise<{ heard: string; parsed: Utterance }> {
   const audio = synthesise(dir, ssml, voice, wpm, { ssml: true });
-  const result = await model.decode(audio, { biasing: biasing.forSamples(audio.length) });
-  const heard = detokenize(result.tokens);
+  const rescue = biasing.rescueFor(audio.length);
+  const result = await model.decode(audio, { biasing: biasing.forSamples(audio.length), keepEncoding: true });
+  let heard = detokenize(result.tokens);
+  // A short segment's final that is no command gets the app's second look (command-rescue.ts).
+  if (rescue && result.encoding)
+    heard = (await rescue.rescue(heard, result.tokens, model.scorer(result.encoding))) ?? heard;
   return { heard, parsed: parseUtterance(cleanSegmentText(heard)) };
 }
 
@@ -162,13 +167,14 @@ describe('voice commands on what the real model writes', () => {
     const { heard, total, wrong, log } = await run(ALONE);
     console.log(`alone: the model heard ${heard}/${total}\n${log.join('\n')}`);
     expect(wrong, wrong.join('\n')).toEqual([]);
-    // So the check above is not vacuous, and the command bias on short
-    // segments keeps working. Alone, the synthesised words are hard for
+    // So the check above is not vacuous, and the command bias and rescue on
+    // short segments keep working. Alone, the synthesised words are hard for
     // Moonshine tiny ("comma" → "Coming.", "colon" → "Colin,"); measured 28 of
-    // 72 without the bias, 61 with it (still missed: "period" in three voices,
-    // "undo that" in all four, "dash" in two). Audio and decoding are
+    // 72 without the bias, 59 with it, 62 with the rescue too (2026-12-01;
+    // still missed: "undo that" in all four voices, "dash" in three, "period",
+    // "exclamation mark" and "semicolon" in one each). Audio and decoding are
     // deterministic.
-    expect(heard).toBeGreaterThanOrEqual(58);
+    expect(heard).toBeGreaterThanOrEqual(61);
   });
 
   it('short prose said alone, decoded with the command bias, gives no command', { timeout: 180_000 }, async () => {

@@ -58,4 +58,10 @@ describe('DecodeBiasing', () => {
       { numRuns: 20 },
     );
   });
+
+  it('gives the command rescue to short segments only, and only while commands are on', () => {
+    expect(commandsOnly.rescueFor(SHORT_SEGMENT_SAMPLES)).not.toBeNull();
+    expect(commandsOnly.rescueFor(SHORT_SEGMENT_SAMPLES + 1)).toBeNull();
+    expect(DecodeBiasing.build(['Kubernetes'], false, biasTokenizer).rescueFor(1)).toBeNull();
+  });
 });
