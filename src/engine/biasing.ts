@@ -71,7 +71,8 @@ function insert(root: TrieNode, tokens: readonly number[], bonus: number): void 
 /** A piece ending with one of these lets a term start glued to it: `"Kubernetes`, `(Kubernetes`, `non-Kubernetes`. */
 const OPENER = /["'([\u201C\u2018\-/]$/u;
 
-function capitalise(word: string): string {
+/** The word with its first letter in capitals, if it is a lowercase letter. */
+export function capitalise(word: string): string {
   return word.replace(/^\p{Ll}/u, (c) => c.toUpperCase());
 }
 

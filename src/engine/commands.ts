@@ -81,6 +81,14 @@ export const MARK_PHRASES: readonly string[] = MARKS.flatMap(([, phrases]) => ph
 /** Every command as people say it, marks and standalone commands, for short segments. */
 export const COMMAND_PHRASES: readonly string[] = [...MARK_PHRASES, ...STANDALONE.flatMap(([, phrases]) => phrases)];
 
+/** Every word of every command phrase (lowercase). */
+const COMMAND_WORDS = new Set(COMMAND_PHRASES.flatMap((phrase) => phrase.split(' ')));
+
+/** Does the text have any word of a command ("The period.", "Not that,"), matched as the parser matches? */
+export function hasCommandWord(text: string): boolean {
+  return tokenize(text).some((token) => token.words.some((word) => COMMAND_WORDS.has(word)));
+}
+
 /** After one of these words a punctuation word is a noun ("a comma", "the colon"), not a command. */
 const DETERMINERS = new Set(['a', 'an', 'the', 'my', 'your', 'his', 'its', 'our', 'their', 'each', 'every']);
 

@@ -2,6 +2,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { SAMPLE_RATE } from '../shared/types';
 import type { BiasDecoding, BiasSnapshot, TermBiasing } from './biasing';
 import { ModelOutputError, requireOutput } from './onnx';
+import { batchScorer, type SequenceScorer } from './sequence-scorer';
 import { periodicYield } from './yield';
 
 /**
@@ -53,16 +54,6 @@ export interface DecodeOptions {
   keepEncoding?: boolean;
 }
 
-/** How likely the model finds texts for one audio range. */
-export interface SequenceScorer {
-  /**
-   * The summed log-probabilities of each token sequence and then the end of
-   * text. A sequence whose first token alone scores below `floor` is not run
-   * and gets -Infinity (its whole score could only be lower).
-   */
-  score(sequences: readonly (readonly number[])[], floor?: number): Promise<number[]>;
-}
-
 export interface DecodeResult {
   /** Generated tokens, without the start token and without EOS. */
   tokens: number[];
@@ -76,9 +67,6 @@ export interface DecodeResult {
   /** The encoder's output, when asked for (`keepEncoding`). */
   encoding?: Tensor;
 }
-
-/** Positions one scoring run may feed: about what a drafted decode of 3–4 s feeds at once. */
-export const MAX_SCORED_POSITIONS = 24;
 
 export function tokenBudget(samples: number): number {
   return Math.max(MIN_TOKEN_BUDGET, Math.ceil((samples / SAMPLE_RATE) * TOKENS_PER_SECOND));
@@ -96,32 +84,6 @@ export function argmax(row: Float32Array): number {
     }
   }
   return best;
-}
-
-/** Natural log of the softmax probability of `token` in a row of logits. */
-export function logProbability(row: Float32Array, token: number): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i] as number);
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += Math.exp((row[i] as number) - max);
-  return (row[token] as number) - max - Math.log(sum);
-}
-
-/**
- * Fills `scores[i]` for each sequence index in `worth` (the b-th row set of
- * `rows`): its tokens' and then the end's log-probabilities, summed.
- */
-function sequenceScores(
-  sequences: readonly (readonly number[])[],
-  worth: readonly number[],
-  rows: readonly Float32Array[][],
-  scores: number[],
-): number[] {
-  worth.forEach((i, b) => {
-    const targets = [...(sequences[i] as readonly number[]), EOS_TOKEN];
-    scores[i] = targets.reduce((sum, target, at) => sum + logProbability(rows[b]?.[at] as Float32Array, target), 0);
-  });
-  return scores;
 }
 
 /** The model's own choice from a row of logits and, with a bias, the biased one (the row is biased in place). */
@@ -331,38 +293,10 @@ export class MoonshineModel {
 
   /**
    * Scores texts for the audio a decode kept the encoding of (`keepEncoding`;
-   * see `SequenceScorer`). A `score` call feeds several sequences per decoder
-   * run (teacher forcing): the decoder is causal, so padding a shorter
-   * sequence at its end changes none of its own positions.
+   * see sequence-scorer.ts). `shouldContinue` is asked before each decoder run.
    */
-  scorer(hidden: Tensor): SequenceScorer {
-    /** The logits of the first token, the same for every sequence: kept from the first run. */
-    let firstRow: Float32Array | null = null;
-    const run = async (sequences: readonly (readonly number[])[]) => {
-      const rows: Float32Array[][] = [];
-      // A few sequences per run: each position's logits are 128 KB, and onnxruntime's heap never shrinks.
-      const width = 1 + Math.max(...sequences.map((sequence) => sequence.length));
-      const perRun = Math.max(1, Math.floor(MAX_SCORED_POSITIONS / width));
-      for (let at = 0; at < sequences.length; at += perRun) {
-        rows.push(...(await this.logitRows(hidden, sequences.slice(at, at + perRun))));
-      }
-      firstRow ??= rows[0]?.[0] ?? null;
-      return rows;
-    };
-    return {
-      score: async (sequences, floor = Number.NEGATIVE_INFINITY) => {
-        const scores = sequences.map(() => Number.NEGATIVE_INFINITY);
-        let worth = sequences.map((_, i) => i);
-        if (floor > Number.NEGATIVE_INFINITY) {
-          // A sequence scores at most its first token's log-probability: that tells which can reach the floor.
-          const first = firstRow ?? ((await run([[]]))[0]?.[0] as Float32Array);
-          worth = worth.filter((i) => logProbability(first, sequences[i]?.[0] ?? EOS_TOKEN) >= floor);
-        }
-        if (worth.length === 0) return scores;
-        const rows = await run(worth.map((i) => sequences[i] as readonly number[]));
-        return sequenceScores(sequences, worth, rows, scores);
-      },
-    };
+  scorer(hidden: Tensor, shouldContinue?: () => boolean): SequenceScorer {
+    return batchScorer((sequences) => this.logitRows(hidden, sequences), EOS_TOKEN, shouldContinue);
   }
 
   /** The decoder's logits after the start token and each token of each sequence, in one batched run. */

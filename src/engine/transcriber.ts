@@ -3,6 +3,7 @@ import { type PipelineStats, Stat } from '../shared/stats';
 import { SAMPLE_RATE } from '../shared/types';
 import { guardFinal } from './final-guard';
 import type { MoonshineModel } from './moonshine';
+import { ScoringAbandoned } from './sequence-scorer';
 import type { DecodeBiasing } from './short-segment';
 import { anchorToSpeech } from './speech-anchor';
 import type { TranscribeOutcome, TranscribeRequest } from './stt-scheduler';
@@ -54,7 +55,8 @@ export class RingTranscriber {
     const rescue = request.kind === 'final' ? this.biasing?.().rescueFor(usable.length) : null;
     const result = await this.model.decode(usable, { shouldContinue, biasing, draft, keepEncoding: !!rescue });
     if (!result.aborted) this.previous = { segmentId: request.segmentId, tokens: result.tokens };
-    let text = detokenize(result.tokens);
+    const decoded = detokenize(result.tokens);
+    let text = decoded;
     let aborted = result.aborted;
     if (!aborted && request.kind === 'final' && request.shownText) {
       // The final must not silently drop what the live text showed (see final-guard.ts).
@@ -75,12 +77,14 @@ export class RingTranscriber {
         aborted = true;
       }
     }
-    // Only the decoder's own text is scored again, not one the guard pieced together.
-    if (!aborted && rescue && result.encoding && text === detokenize(result.tokens)) {
-      if (shouldContinue()) {
-        const command = await rescue.rescue(text, result.tokens, this.model.scorer(result.encoding));
+    // Only a decode that ended by itself is scored again, and not text the guard pieced together.
+    // A command found replaces what the partial showed: the person said a command, not those words.
+    if (!aborted && rescue && result.encoding && result.finished && text === decoded) {
+      try {
+        const command = await rescue.rescue(text, result.tokens, this.model.scorer(result.encoding, shouldContinue));
         if (command !== null) text = command;
-      } else {
+      } catch (error) {
+        if (!(error instanceof ScoringAbandoned)) throw error;
         aborted = true;
       }
     }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MoonshineModel, SequenceScorer } from '../../src/engine/moonshine';
+import type { MoonshineModel } from '../../src/engine/moonshine';
+import { BATCH_NOISE, type SequenceScorer } from '../../src/engine/sequence-scorer';
 import { biasTokenizer, detokenize } from '../../src/engine/tokenizer';
 import { loadMoonshine, readRaw16k } from './vocabulary-sets';
 
@@ -12,12 +13,6 @@ let model: MoonshineModel;
 let scorer: SequenceScorer;
 let heard: number[];
 const tokens = (text: string) => biasTokenizer.encode(text, true);
-/**
- * How far one sequence's score may move with the others run beside it: the
- * quantized decoder scales its activations once per run (logits move by about
- * 1, at most 1.8, MoonshineModel's class comment), here summed over 3–6 tokens.
- */
-const BATCH_NOISE = 2;
 const OTHERS = ['Go forward ten meter.', 'Go forward two meters.', 'Go for a tan meter.', 'Comma.', 'Scratch that.'];
 
 beforeAll(async () => {
@@ -41,7 +36,7 @@ describe('MoonshineModel.scorer on the real models', () => {
     expect(others[4]).toBeLessThan(own - 15);
   });
 
-  it('scores a sequence the same alone or in a batch, up to the quantized decoder’s scaling per run', async () => {
+  it('scores a sequence the same alone or in a batch, up to the quantized decoder’s scaling per run (BATCH_NOISE)', async () => {
     const batch = await scorer.score([heard, ...OTHERS.map(tokens)]);
     for (const [i, sequence] of [heard, ...OTHERS.map(tokens)].entries()) {
       const [alone = 0] = await scorer.score([sequence]);

@@ -1,7 +1,8 @@
 import type { Tensor } from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { AudioRing } from '../../src/audio/ring';
-import type { DecodeOptions, MoonshineModel, SequenceScorer } from '../../src/engine/moonshine';
+import type { DecodeOptions, MoonshineModel } from '../../src/engine/moonshine';
+import { ScoringAbandoned, type SequenceScorer } from '../../src/engine/sequence-scorer';
 import { DecodeBiasing, SHORT_SEGMENT_SAMPLES } from '../../src/engine/short-segment';
 import { biasTokenizer } from '../../src/engine/tokenizer';
 import { RingTranscriber } from '../../src/engine/transcriber';
@@ -16,25 +17,23 @@ import { SAMPLE_RATE } from '../../src/shared/types';
 const HEARD = 'Dear Riot,';
 const tokens = (text: string) => biasTokenizer.encode(text, true);
 
-function transcriberFor(seconds: number, commands = true) {
+function transcriberFor(seconds: number, { commands = true, finished = true, again = HEARD } = {}) {
   const ring = AudioRing.create(1 << 18, false);
   const samples = Math.round(seconds * SAMPLE_RATE);
   // A steady tone: speech to the anchor from end to end.
   ring.write(Float32Array.from({ length: samples }, (_, i) => 0.3 * Math.sin(i / 5)));
   let scored = 0;
-  const scorer: SequenceScorer = {
-    score: async (sequences, floor = Number.NEGATIVE_INFINITY) =>
-      sequences.map((s) => {
-        const score =
-          s.join(' ') === tokens(HEARD).join(' ') ? -2 : s.join(' ') === tokens('Period.').join(' ') ? -4 : -30;
-        return score >= floor ? score : Number.NEGATIVE_INFINITY;
-      }),
+  const scoreOf = (sequence: readonly number[]) => {
+    const key = sequence.join(' ');
+    return key === tokens(HEARD).join(' ') ? -2 : key === tokens('Period.').join(' ') ? -4 : -30;
   };
+  let decodes = 0;
   const model = {
     whenWarm: async () => {},
+    // The segment decodes to HEARD; any decode after that (the final guard's pieces) to `again`.
     decode: async (_audio: Float32Array, options: DecodeOptions) => ({
-      tokens: tokens(HEARD),
-      finished: true,
+      tokens: tokens(decodes++ === 0 ? HEARD : again),
+      finished,
       aborted: false,
       encoderMs: 0,
       decoderMs: 0,
@@ -42,15 +41,23 @@ function transcriberFor(seconds: number, commands = true) {
       // The encoding is opaque to the transcriber: it only hands it back to `scorer`.
       encoding: options.keepEncoding ? ({} as Tensor) : undefined,
     }),
-    scorer: () => {
+    scorer: (_hidden: Tensor, shouldContinue = () => true): SequenceScorer => {
       scored++;
-      return scorer;
+      return {
+        score: async (sequences, floor = Number.NEGATIVE_INFINITY) => {
+          // As the real scorer: the caller is asked before each decoder run.
+          if (!shouldContinue()) throw new ScoringAbandoned();
+          return sequences.map((s) => (scoreOf(s) >= floor ? scoreOf(s) : Number.NEGATIVE_INFINITY));
+        },
+      };
     },
   } as unknown as MoonshineModel;
   const biasing = DecodeBiasing.build([], commands, biasTokenizer);
   const transcriber = new RingTranscriber(ring, model, new PipelineStats(createStatsBuffer(false)), () => biasing);
-  const request = (kind: 'partial' | 'final', shouldContinue = () => true) =>
-    transcriber.transcribe({ kind, segmentId: 1, startSample: 0, endSample: samples, shouldContinue });
+  const request = (
+    kind: 'partial' | 'final',
+    { shouldContinue = () => true, shownText = '' }: { shouldContinue?: () => boolean; shownText?: string } = {},
+  ) => transcriber.transcribe({ kind, segmentId: 1, startSample: 0, endSample: samples, shouldContinue, shownText });
   return { request, scored: () => scored };
 }
 
@@ -66,17 +73,36 @@ describe('RingTranscriber and the command rescue', () => {
     expect((await partial.request('partial')).text).toBe(HEARD);
     const long = transcriberFor(SHORT_SEGMENT_SAMPLES / SAMPLE_RATE + 0.5);
     expect((await long.request('final')).text).toBe(HEARD);
-    const off = transcriberFor(1, false);
+    const off = transcriberFor(1, { commands: false });
     expect((await off.request('final')).text).toBe(HEARD);
     expect(partial.scored() + long.scored() + off.scored()).toBe(0);
   });
 
-  it('abandons the final, scoring nothing, once it is no longer worth finishing', async () => {
+  it('leaves a decode that ran out of tokens: its end was never chosen, so its score says little', async () => {
+    const unfinished = transcriberFor(1, { finished: false });
+    expect((await unfinished.request('final')).text).toBe(HEARD);
+    expect(unfinished.scored()).toBe(0);
+  });
+
+  it('scores the decoder’s own text only, not what the final guard pieced together', async () => {
+    // The partial showed words the final dropped: the guard decodes pieces again and adds them.
+    const shown = 'Hello there, general Kenobi.';
+    const guarded = transcriberFor(1, { again: shown });
+    const outcome = await guarded.request('final', { shownText: shown });
+    expect(outcome.text).not.toBe(HEARD);
+    expect(outcome.text).not.toBe('Period.');
+    expect(guarded.scored()).toBe(0);
+    // A partial the final agrees with leaves the guard nothing to do: the rescue runs.
+    const agreed = transcriberFor(1);
+    expect((await agreed.request('final', { shownText: HEARD })).text).toBe('Period.');
+  });
+
+  it('abandons the final once it is no longer worth finishing', async () => {
     let asks = 0;
-    // The decode itself is a stand-in that never asks; the rescue's ask is the first.
+    // The decode is a stand-in that never asks; the scorer's ask is the first.
     const { request, scored } = transcriberFor(1);
-    const outcome = await request('final', () => ++asks < 1);
+    const outcome = await request('final', { shouldContinue: () => ++asks < 1 });
     expect(outcome.aborted).toBe(true);
-    expect(scored()).toBe(0);
+    expect(scored()).toBe(1);
   });
 });
