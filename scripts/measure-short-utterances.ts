@@ -42,10 +42,11 @@ import * as ort from 'onnxruntime-web';
 import { TermBiasing } from '../src/engine/biasing';
 import { CommandRescue } from '../src/engine/command-rescue';
 import { COMMAND_PHRASES, parseUtterance } from '../src/engine/commands';
+import { wordsAfterAll } from '../src/engine/ended-at-once';
 import { frameRms } from '../src/engine/levels';
 import { WASM_GRAPH_OPTIMIZATION } from '../src/engine/onnx';
 import { Segmenter } from '../src/engine/segmenter';
-import { DecodeBiasing } from '../src/engine/short-segment';
+import { DecodeBiasing, SHORT_SEGMENT_SAMPLES } from '../src/engine/short-segment';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
@@ -138,6 +139,16 @@ const PROSE = [
   'stop',
   'that is all',
   'not that',
+  'sure',
+  'right',
+  'maybe',
+  'great',
+  'fine',
+  'wait',
+  'really',
+  'why',
+  'good night',
+  'me too',
 ];
 const placements = ['after', 'around'] as const;
 
@@ -235,11 +246,22 @@ const decodedText = async (audio: Float32Array, biasing: TermBiasing | null, anc
   const { tokens, encoding, finished } = await model.decode(span, { biasing, keepEncoding: true });
   const text = detokenize(tokens);
   if (!encoding) throw new Error('the decode kept no encoding');
+  if (!finished) return { text, rescued: text };
+  // RingTranscriber's second look at a short final: words for an empty one, a command for one that is none.
+  if (cleanSegmentText(text) === '') return { text, rescued: (await wordsAfterAll(span, model, () => true)) ?? text };
   const started = performance.now();
-  const command = finished ? await rescue.rescue(text, tokens, model.scorer(encoding)) : null;
+  const command = await rescue.rescue(text, tokens, model.scorer(encoding));
   rescueMs.push(performance.now() - started);
   return { text, rescued: command ?? text };
 };
+/** Short prose said alone that came back empty, and what the second look made of it. */
+function wordsBack(results: { phrase: string; text: string; rescued: string }[]) {
+  const lost = results.filter(({ text }) => cleanSegmentText(text) === '');
+  const back = lost.filter(({ rescued }) => cleanSegmentText(rescued) !== '');
+  const right = back.filter(({ phrase, rescued }) => words(rescued) === words(phrase));
+  const list = back.map(({ phrase, rescued }) => `${phrase} → ${JSON.stringify(rescued)}`).join('; ');
+  return `${lost.length} empty, ${back.length} got words back (${right.length} the words said) ${list}`;
+}
 /** How long each rescue took, decode excluded. */
 const rescueMs: number[] = [];
 const rescue = CommandRescue.build(biasTokenizer);
@@ -285,8 +307,9 @@ for (const bonus of [0, ...bonuses]) {
   console.log(
     `bias ${bonus}: empty ${empty}, ${tally(commands)}\n` +
       `  commands in short prose: ${commandsIn(prose)}\n` +
-      `bias ${bonus} and the command rescue (${timing}): ${tally(rescued(commands))}\n` +
-      `  commands in short prose: ${commandsIn(rescued(prose))}`,
+      `bias ${bonus} and the second look (command rescue: ${timing}): ${tally(rescued(commands))}\n` +
+      `  commands in short prose: ${commandsIn(rescued(prose))}\n` +
+      `  short prose: ${wordsBack(prose)}; commands: ${wordsBack(commands)}`,
   );
 }
 
@@ -308,6 +331,7 @@ if (nonSpeechDir) {
   const written: string[] = [];
   let commands = 0;
   let rescuedCommands = 0;
+  let endedAtOnce = 0;
   try {
     for (const file of files) {
       const clip = readWav16k(scratch, join(nonSpeechDir, file));
@@ -327,7 +351,8 @@ if (nonSpeechDir) {
         if (span.length < 1600) continue; // RingTranscriber decodes nothing this short
         segments++;
         const { text, rescued } = await decodedText(span, app.forSamples(span.length), true);
-        const asApp = app.rescueFor(span.length) ? rescued : text;
+        const asApp = span.length <= SHORT_SEGMENT_SAMPLES ? rescued : text;
+        if (cleanSegmentText(text) === '') endedAtOnce++;
         if (cleanSegmentText(asApp) !== '') written.push(`${file} → ${JSON.stringify(asApp)}`);
         const isCommand = (t: string) => parsed(t) !== JSON.stringify({ kind: 'text', text: cleanSegmentText(t) });
         if (isCommand(text)) commands++;
@@ -338,7 +363,8 @@ if (nonSpeechDir) {
     rmSync(scratch, { recursive: true, force: true });
   }
   console.log(
-    `non-speech: ${files.length} clips, ${segments} segments decoded; text written for ${written.length} ${written.join('; ')}\n` +
-      `  commands: ${commands} as decoded, ${rescuedCommands} after the rescue`,
+    `non-speech: ${files.length} clips, ${segments} segments decoded, ${endedAtOnce} ended at once; ` +
+      `text written after the second look for ${written.length}: ${written.join('; ')}\n` +
+      `  commands: ${commands} as decoded, ${rescuedCommands} after the second look`,
   );
 }

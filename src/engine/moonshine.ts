@@ -52,6 +52,8 @@ export interface DecodeOptions {
   draft?: readonly number[];
   /** Hand back the encoder's output (`DecodeResult.encoding`), to score texts for the same audio (`scorer`). */
   keepEncoding?: boolean;
+  /** Never end the text at the first step: what the model would write if something had to be written. */
+  somethingFirst?: boolean;
 }
 
 export interface DecodeResult {
@@ -87,7 +89,8 @@ export function argmax(row: Float32Array): number {
 }
 
 /** The model's own choice from a row of logits and, with a bias, the biased one (the row is biased in place). */
-function choose(row: Float32Array, bias: BiasDecoding | undefined): { own: number; next: number } {
+function choose(row: Float32Array, bias: BiasDecoding | undefined, endBarred: boolean): { own: number; next: number } {
+  if (endBarred) row[EOS_TOKEN] = Number.NEGATIVE_INFINITY;
   const own = argmax(row);
   if (!bias) return { own, next: own };
   bias.apply(row, 0);
@@ -243,7 +246,8 @@ export class MoonshineModel {
       let choice: { own: number; next: number };
       if (batch) {
         // Every position up to this one was fed in the batch: its row scores this step.
-        choice = choose(batch.scores.subarray(step * batch.vocab, (step + 1) * batch.vocab), bias);
+        const row = batch.scores.subarray(step * batch.vocab, (step + 1) * batch.vocab);
+        choice = choose(row, bias, step === 0 && options.somethingFirst === true);
         past = { batch: batch.out, length: step + 1 };
         if (step > 0) draftSteps++;
       } else {
@@ -259,7 +263,8 @@ export class MoonshineModel {
           updated.set(slot.input, requireOutput(out, slot.output, 'Moonshine decoder'));
         }
         past = updated;
-        choice = choose(requireOutput(out, 'logits', 'Moonshine decoder').data as Float32Array, bias);
+        const row = requireOutput(out, 'logits', 'Moonshine decoder').data as Float32Array;
+        choice = choose(row, bias, step === 0 && options.somethingFirst === true);
       }
       const own = choice.own;
       let next = choice.next;

@@ -21,7 +21,7 @@ import { COMMAND_PHRASES, MARK_PHRASES } from './commands';
  * "Comma."). Measured since as the app decodes a segment (the span anchored
  * to the speech) and counted by what the parser makes of it, at bonus 4:
  * 29% → 78% on those voices with no command in the prose; on flite's and
- * festival's voices (README, voice commands) 45% → 81%, with 2 of 150 prose
+ * festival's voices (README, voice commands) 45% → 81%, with 2 of 250 prose
  * clips taken for a command ("the period" heard as "Period."). A final that is
  * still no command then gets a second look (command-rescue.ts).
  *

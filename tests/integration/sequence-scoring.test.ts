@@ -65,4 +65,16 @@ describe('MoonshineModel.scorer on the real models', () => {
     expect(Number.isFinite(empty)).toBe(true);
     expect(empty).toBeLessThan(own);
   });
+
+  it('writes something when the end is barred at the first step, and only the first', async () => {
+    const silence = new Float32Array(16000);
+    const plain = await model.decode(silence, { biasing: null });
+    const forced = await model.decode(silence, { biasing: null, somethingFirst: true });
+    expect(plain.tokens).toEqual([]);
+    expect(forced.tokens.length).toBeGreaterThan(0);
+    expect(forced.finished).toBe(true);
+    // Speech the model writes anyway is written the same.
+    const speech = readRaw16k(RECORDING);
+    expect((await model.decode(speech, { biasing: null, somethingFirst: true })).tokens).toEqual(heard);
+  });
 });

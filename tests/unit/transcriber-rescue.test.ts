@@ -9,15 +9,16 @@ import { RingTranscriber } from '../../src/engine/transcriber';
 import { createStatsBuffer, PipelineStats } from '../../src/shared/stats';
 import { SAMPLE_RATE } from '../../src/shared/types';
 
-// How RingTranscriber hands a short final to the command rescue
-// (command-rescue.ts): the decoder and scorer are stand-ins that write
+// How RingTranscriber hands a short final to its second look: the command
+// rescue (command-rescue.ts) and words for a final ended at once
+// (ended-at-once.ts). The decoder and scorer are stand-ins that write
 // "Dear Riot," and find "Period." nearly as likely. The rescue itself is
 // tested in command-rescue.test.ts, and on the real model in
 // tests/integration/commands.test.ts.
 const HEARD = 'Dear Riot,';
 const tokens = (text: string) => biasTokenizer.encode(text, true);
 
-function transcriberFor(seconds: number, { commands = true, finished = true, again = HEARD } = {}) {
+function transcriberFor(seconds: number, { commands = true, finished = true, heard = HEARD, again = HEARD } = {}) {
   const ring = AudioRing.create(1 << 18, false);
   const samples = Math.round(seconds * SAMPLE_RATE);
   // A steady tone: speech to the anchor from end to end.
@@ -25,6 +26,8 @@ function transcriberFor(seconds: number, { commands = true, finished = true, aga
   let scored = 0;
   const scoreOf = (sequence: readonly number[]) => {
     const key = sequence.join(' ');
+    if (key === '') return -0.8; // the end at once: the model was unsure
+    if (key === tokens('No.').join(' ')) return -1.5;
     return key === tokens(HEARD).join(' ') ? -2 : key === tokens('Period.').join(' ') ? -4 : -30;
   };
   let decodes = 0;
@@ -32,7 +35,8 @@ function transcriberFor(seconds: number, { commands = true, finished = true, aga
     whenWarm: async () => {},
     // The segment decodes to HEARD; any decode after that (the final guard's pieces) to `again`.
     decode: async (_audio: Float32Array, options: DecodeOptions) => ({
-      tokens: tokens(decodes++ === 0 ? HEARD : again),
+      // A retry with the end barred at first writes "No." (ended-at-once.ts).
+      tokens: options.somethingFirst ? tokens('No.') : tokens(decodes++ === 0 ? heard : again),
       finished,
       aborted: false,
       encoderMs: 0,
@@ -61,7 +65,7 @@ function transcriberFor(seconds: number, { commands = true, finished = true, aga
   return { request, scored: () => scored };
 }
 
-describe('RingTranscriber and the command rescue', () => {
+describe('RingTranscriber’s second look at a short final', () => {
   it('gives a short final that is no command a second look', async () => {
     const { request, scored } = transcriberFor(1);
     expect((await request('final')).text).toBe('Period.');
@@ -104,5 +108,15 @@ describe('RingTranscriber and the command rescue', () => {
     const outcome = await request('final', { shouldContinue: () => ++asks < 1 });
     expect(outcome.aborted).toBe(true);
     expect(scored()).toBe(1);
+  });
+
+  it('gives words back to a short final the model ended at once, whether commands are on or off', async () => {
+    for (const commands of [true, false]) {
+      const empty = transcriberFor(1, { commands, heard: '', again: '' });
+      expect((await empty.request('final')).text).toBe('No.');
+      expect((await empty.request('partial')).text).toBe('');
+    }
+    const long = transcriberFor(SHORT_SEGMENT_SAMPLES / SAMPLE_RATE + 0.5, { heard: '' });
+    expect((await long.request('final')).text).toBe('');
   });
 });
