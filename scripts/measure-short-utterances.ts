@@ -13,8 +13,9 @@
  * anchored to the speech (speech-anchor.ts), but without the app's draft and
  * final guard, and the clip ends 128 ms after the speech where the anchor
  * would keep 160. It counts a command as heard when the parser makes of it
- * what was said, as decoded and after the app's second look at a final that
- * is no command (command-rescue.ts). Needs sox, the models (`npm
+ * what was said, as decoded and after the app's second look at a short final
+ * (second-look.ts: a command for one that is none, words for one ended at
+ * once). Needs sox, the models (`npm
  * install`), and espeak-ng, or for `flite` flite, festival and
  * festvox-us-slt-hts (apt-get).
  *
@@ -28,7 +29,7 @@
  * by sox (tempo, pitch kept);
  * non-speech-dir: WAVs of sounds that are not speech, played through Silero
  * and the Segmenter and decoded as the app decodes them: what is written,
- * and whether the rescue makes a command of it. Ours (not committed) were 142
+ * and whether the second look makes a command or words of it. Ours (not committed) were 142
  * clips of coughing, breathing, sneezing, laughing, throat clearing, snoring,
  * keyboards, clicks, knocks and the like from ESC-50 (CC BY-NC 3.0), the
  * DCASE2016 task 2 office sounds and Deeply's Nonverbal Vocalization set (CC
@@ -42,11 +43,11 @@ import * as ort from 'onnxruntime-web';
 import { TermBiasing } from '../src/engine/biasing';
 import { CommandRescue } from '../src/engine/command-rescue';
 import { COMMAND_PHRASES, parseUtterance } from '../src/engine/commands';
-import { wordsAfterAll } from '../src/engine/ended-at-once';
 import { frameRms } from '../src/engine/levels';
 import { WASM_GRAPH_OPTIMIZATION } from '../src/engine/onnx';
+import { secondLook } from '../src/engine/second-look';
 import { Segmenter } from '../src/engine/segmenter';
-import { DecodeBiasing, SHORT_SEGMENT_SAMPLES } from '../src/engine/short-segment';
+import { DecodeBiasing } from '../src/engine/short-segment';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
@@ -243,16 +244,11 @@ const asDecoded = (audio: Float32Array) => {
  */
 const decodedText = async (audio: Float32Array, biasing: TermBiasing | null, anchored = false) => {
   const span = anchored ? audio : asDecoded(audio);
-  const { tokens, encoding, finished } = await model.decode(span, { biasing, keepEncoding: true });
-  const text = detokenize(tokens);
-  if (!encoding) throw new Error('the decode kept no encoding');
-  if (!finished) return { text, rescued: text };
-  // RingTranscriber's second look at a short final: words for an empty one, a command for one that is none.
-  if (cleanSegmentText(text) === '') return { text, rescued: (await wordsAfterAll(span, model, () => true)) ?? text };
+  const result = await model.decode(span, { biasing, keepEncoding: true });
   const started = performance.now();
-  const command = await rescue.rescue(text, tokens, model.scorer(encoding));
-  rescueMs.push(performance.now() - started);
-  return { text, rescued: command ?? text };
+  const rescued = await secondLook({ audio: span, result, rescue, model, shouldContinue: () => true });
+  secondLookMs.push(performance.now() - started);
+  return { text: detokenize(result.tokens), rescued, endedAtOnce: result.finished && result.tokens.length === 0 };
 };
 /** Short prose said alone that came back empty, and what the second look made of it. */
 function wordsBack(results: { phrase: string; text: string; rescued: string }[]) {
@@ -262,8 +258,8 @@ function wordsBack(results: { phrase: string; text: string; rescued: string }[])
   const list = back.map(({ phrase, rescued }) => `${phrase} → ${JSON.stringify(rescued)}`).join('; ');
   return `${lost.length} empty, ${back.length} got words back (${right.length} the words said) ${list}`;
 }
-/** How long each rescue took, decode excluded. */
-const rescueMs: number[] = [];
+/** How long each second look took, the first decode excluded. */
+const secondLookMs: number[] = [];
 const rescue = CommandRescue.build(biasTokenizer);
 /** What the app makes of the text: a command's action or mark, or the words. */
 const parsed = (text: string) => JSON.stringify(parseUtterance(cleanSegmentText(text)));
@@ -297,17 +293,17 @@ for (const bonus of [0, ...bonuses]) {
   const prose = await decoded(proseClips);
   const empty = commands.filter(({ text }) => cleanSegmentText(text) === '').length;
   const rescued = (set: typeof commands) => set.map((r) => ({ ...r, text: r.rescued }));
-  // Text that is already a command, or has a command's word, is not scored: under a millisecond.
-  const sorted = rescueMs
+  // Text that is already a command, or has a command's word, is not looked at again: under a millisecond.
+  const sorted = secondLookMs
     .splice(0)
     .filter((ms) => ms >= 1)
     .sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]?.toFixed(0);
-  const timing = `${sorted.length} clips scored again: ${at(0.5)} ms median, ${at(0.9)} at p90, ${at(1)} at most`;
+  const timing = `${sorted.length} clips looked at again: ${at(0.5)} ms median, ${at(0.9)} at p90, ${at(1)} at most`;
   console.log(
     `bias ${bonus}: empty ${empty}, ${tally(commands)}\n` +
       `  commands in short prose: ${commandsIn(prose)}\n` +
-      `bias ${bonus} and the second look (command rescue: ${timing}): ${tally(rescued(commands))}\n` +
+      `bias ${bonus} and the second look (${timing}): ${tally(rescued(commands))}\n` +
       `  commands in short prose: ${commandsIn(rescued(prose))}\n` +
       `  short prose: ${wordsBack(prose)}; commands: ${wordsBack(commands)}`,
   );
@@ -350,9 +346,8 @@ if (nonSpeechDir) {
         const span = asDecoded(played.subarray(end.startSample, end.endSample));
         if (span.length < 1600) continue; // RingTranscriber decodes nothing this short
         segments++;
-        const { text, rescued } = await decodedText(span, app.forSamples(span.length), true);
-        const asApp = span.length <= SHORT_SEGMENT_SAMPLES ? rescued : text;
-        if (cleanSegmentText(text) === '') endedAtOnce++;
+        const { text, rescued: asApp, endedAtOnce: ended } = await decodedText(span, app.forSamples(span.length), true);
+        if (ended) endedAtOnce++;
         if (cleanSegmentText(asApp) !== '') written.push(`${file} → ${JSON.stringify(asApp)}`);
         const isCommand = (t: string) => parsed(t) !== JSON.stringify({ kind: 'text', text: cleanSegmentText(t) });
         if (isCommand(text)) commands++;

@@ -20,10 +20,12 @@ import { cleanSegmentText } from './transcript';
  * command that was not one already (a margin of 6 turned "the period" into
  * "." on espeak-ng). Text that already has a command's word is left alone:
  * the parser kept it as prose on purpose ("The period."). So is text with no
- * words: on 34 segments of real coughs, breaths, laughs and the like, the
- * decoder wrote nothing for 33, and none became a command. Two spellings
+ * words (a final ended at once has its own second look, ended-at-once.ts):
+ * on 34 segments of real coughs, breaths, laughs and the like, none became
+ * a command. Two spellings
  * per command heard as many as four did (with the bare and lowercase ones)
- * and took less time (p90 165 → 123 ms on the espeak-ng clips, in Node).
+ * and took less time (p90 165 → 123 ms on the espeak-ng clips, in Node, in
+ * one pair of runs).
  *
  * Pure; no DOM. The scorer and tokenizer are passed in.
  */

@@ -1,52 +1,50 @@
-import type { MoonshineModel } from './moonshine';
-import { ScoringAbandoned } from './sequence-scorer';
+import type { DecodeResult, MoonshineModel } from './moonshine';
+import { ScoringAbandoned, type SequenceScorer } from './sequence-scorer';
 import { detokenize } from './tokenizer';
+import { cleanSegmentText } from './transcript';
 
 /**
  * A short segment that the model ended at once: its final is empty, and what
  * was said is lost. Moonshine tiny does this to some short things said alone
  * ("no", "okay", "sure"), and to most coughs, breaths and laughs that the
- * voice detector lets through. So the segment is decoded again with the end
- * of text barred at the first step, and both readings are scored: the words
- * are kept when the model was not sure nothing was said (the end at once no
- * likelier than `END_AT_MOST`) and finds the words nearly as likely
- * (`WORDS_WITHIN`).
+ * voice detector lets through. So when ending at once was not near certain
+ * (`END_AT_MOST`), the segment is decoded again with the end barred at the
+ * first step, and those words are kept if the model finds them nearly as
+ * likely as ending at once (`WORDS_WITHIN`).
  *
- * Measured with scripts/measure-short-utterances.ts, as the app decodes a
- * final (development audio; the thresholds were read off the same clips, a
- * scratch run of 28 speech and 33 non-speech segments that ended at once):
- * of 250 short prose clips said alone, 17 (espeak-ng voices) and 18 (flite
- * and festival) ended at once; 10 and 8 got words back, 7 and 4 of them the
- * words said ("No.", "Okay.", "Sure."), the others other words ("Four.",
- * "Meet you."), where nothing was written before. Of 34 segments of real
- * coughs, breaths, laughs and the like that the voice detector let through,
- * 33 ended at once and none got words back: the end at once scored above
- * −0.05 for most of them, −0.11 to −1.87 on the speech.
+ * The thresholds come from a scratch run on our development audio (28
+ * synthesised short phrases and 33 real non-speech segments that ended at
+ * once): ending at once scored −0.11 to −1.87 on the speech and above −0.05
+ * on 26 of the non-speech; the words scored 0.4–7 below it on the speech and
+ * mostly 4–12 below on the non-speech. What they give as the app decodes is
+ * measured by scripts/measure-short-utterances.ts (README, voice commands).
  *
  * Pure logic over the model passed in; no DOM.
  */
 
-/** The most likely (natural log) ending at once may be for the words to be tried. */
+/** Ending at once must be at most this likely (natural log) for the words to be tried. */
 export const END_AT_MOST = -0.3;
 /** How much less likely than ending at once the words may be and still be kept. */
 export const WORDS_WITHIN = 2;
 
 /**
  * The words the model writes for `audio` when it may not end at once, if
- * they pass the test above; null to keep the empty final. Rejects with
- * `ScoringAbandoned` once `shouldContinue` says stop.
+ * they pass the tests above; null to keep the empty final. `ended` scores
+ * the first decode's audio. Rejects with `ScoringAbandoned` once
+ * `shouldContinue` says stop.
  */
 export async function wordsAfterAll(
   audio: Float32Array,
+  ended: SequenceScorer,
   model: Pick<MoonshineModel, 'decode' | 'scorer'>,
   shouldContinue: () => boolean,
-): Promise<string | null> {
+): Promise<DecodeResult | null> {
+  const [end = 0] = await ended.score([[]]);
+  if (end > END_AT_MOST) return null;
   // Unbiased: the model's own words, as measured.
   const retry = await model.decode(audio, { shouldContinue, biasing: null, somethingFirst: true, keepEncoding: true });
   if (retry.aborted) throw new ScoringAbandoned();
-  if (!retry.finished || !retry.encoding || retry.tokens.length === 0) return null;
-  const [end = 0, words = Number.NEGATIVE_INFINITY] = await model
-    .scorer(retry.encoding, shouldContinue)
-    .score([[], retry.tokens]);
-  return end <= END_AT_MOST && words >= end - WORDS_WITHIN ? detokenize(retry.tokens) : null;
+  if (!retry.finished || !retry.encoding || cleanSegmentText(detokenize(retry.tokens)) === '') return null;
+  const [words = Number.NEGATIVE_INFINITY] = await model.scorer(retry.encoding, shouldContinue).score([retry.tokens]);
+  return words >= end - WORDS_WITHIN ? retry : null;
 }

@@ -1,8 +1,8 @@
 import { periodicYield } from './yield';
 
 /**
- * How likely the model finds given texts for one audio range, as the command
- * rescue asks (command-rescue.ts): teacher forcing, several sequences per
+ * How likely the model finds given texts for one audio range, as a short
+ * final's second look asks (second-look.ts): teacher forcing, several sequences per
  * decoder run. The decoder is causal, so a shorter sequence padded at its end
  * keeps its own positions' inputs; but the quantized decoder scales its
  * activations once per run (MoonshineModel's class comment), so a sequence's

@@ -1,16 +1,14 @@
 import type { AudioRing } from '../audio/ring';
 import { type PipelineStats, Stat } from '../shared/stats';
 import { SAMPLE_RATE } from '../shared/types';
-import type { CommandRescue } from './command-rescue';
-import { wordsAfterAll } from './ended-at-once';
 import { guardFinal } from './final-guard';
-import type { DecodeResult, MoonshineModel } from './moonshine';
+import type { MoonshineModel } from './moonshine';
+import { secondLook } from './second-look';
 import { ScoringAbandoned } from './sequence-scorer';
 import { type DecodeBiasing, SHORT_SEGMENT_SAMPLES } from './short-segment';
 import { anchorToSpeech } from './speech-anchor';
 import type { TranscribeOutcome, TranscribeRequest } from './stt-scheduler';
 import { detokenize } from './tokenizer';
-import { cleanSegmentText } from './transcript';
 
 /**
  * Reads a request's range out of the ring and runs Moonshine on it. Each
@@ -55,8 +53,10 @@ export class RingTranscriber {
     // Partials too: a command said alone shows as its mark while it is spoken.
     const biasing = this.biasing?.().forSamples(usable.length);
     const draft = this.previous?.segmentId === request.segmentId ? this.previous.tokens : undefined;
-    const rescue = request.kind === 'final' ? this.biasing?.().rescueFor(usable.length) : null;
-    const result = await this.model.decode(usable, { shouldContinue, biasing, draft, keepEncoding: !!rescue });
+    const rescue = this.biasing?.().rescueFor(usable.length);
+    // A short final's encoding is kept for its second look (second-look.ts).
+    const keepEncoding = request.kind === 'final' && usable.length <= SHORT_SEGMENT_SAMPLES;
+    const result = await this.model.decode(usable, { shouldContinue, biasing, draft, keepEncoding });
     if (!result.aborted) this.previous = { segmentId: request.segmentId, tokens: result.tokens };
     const decoded = detokenize(result.tokens);
     let text = decoded;
@@ -80,15 +80,13 @@ export class RingTranscriber {
         aborted = true;
       }
     }
-    // Only a short decode that ended by itself gets a second look, and not text the guard pieced together.
-    if (!aborted && request.kind === 'final' && result.finished && text === decoded) {
-      if (usable.length <= SHORT_SEGMENT_SAMPLES) {
-        try {
-          text = await this.secondLook(usable, result, rescue, shouldContinue);
-        } catch (error) {
-          if (!(error instanceof ScoringAbandoned)) throw error;
-          aborted = true;
-        }
+    // Not text the guard pieced together: the second look reads the decoder's own result.
+    if (!aborted && request.kind === 'final' && text === decoded) {
+      try {
+        text = await secondLook({ audio: usable, result, rescue, model: this.model, shouldContinue });
+      } catch (error) {
+        if (!(error instanceof ScoringAbandoned)) throw error;
+        aborted = true;
       }
     }
     const inferenceMs = performance.now() - t0;
@@ -97,24 +95,6 @@ export class RingTranscriber {
       this.stats.set(Stat.SttLastAudioMs, (usable.length / SAMPLE_RATE) * 1000);
     }
     return { text, inferenceMs, lostSamples: lost, aborted };
-  }
-
-  /**
-   * A short final's second look: words for one the model ended at once
-   * (ended-at-once.ts), or a command for one that is no command, while
-   * commands are on (command-rescue.ts). Rejects with `ScoringAbandoned`.
-   */
-  private async secondLook(
-    audio: Float32Array,
-    result: DecodeResult,
-    rescue: CommandRescue | null | undefined,
-    shouldContinue: () => boolean,
-  ): Promise<string> {
-    const text = detokenize(result.tokens);
-    if (cleanSegmentText(text) === '') return (await wordsAfterAll(audio, this.model, shouldContinue)) ?? text;
-    if (!rescue || !result.encoding) return text;
-    // A command found replaces what the partial showed: the person said a command, not those words.
-    return (await rescue.rescue(text, result.tokens, this.model.scorer(result.encoding, shouldContinue))) ?? text;
   }
 }
 

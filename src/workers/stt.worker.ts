@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
-import { DecodeBiasing } from '../engine/short-segment';
+import { secondLook } from '../engine/second-look';
+import { ScoringAbandoned } from '../engine/sequence-scorer';
+import { DecodeBiasing, SHORT_SEGMENT_SAMPLES } from '../engine/short-segment';
 import { anchorToSpeech } from '../engine/speech-anchor';
 import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
 import { biasTokenizer, detokenize } from '../engine/tokenizer';
@@ -147,12 +149,19 @@ const api = {
       // Cut as dictation cuts it (see RingTranscriber), so a file reads as it would be dictated.
       const cut = anchorToSpeech(whole);
       const range = whole.slice(cut.start, cut.end);
+      const shouldContinue = () => !clipCancelled;
       const result = await loaded.model.decode(range, {
-        shouldContinue: () => !clipCancelled,
+        shouldContinue,
         biasing: fileBiasing.forSamples(range.length),
+        keepEncoding: range.length <= SHORT_SEGMENT_SAMPLES,
       });
       if (result.aborted) throw new DOMException('Cancelled', 'AbortError');
-      onSegment({ ...segment, text: detokenize(result.tokens) });
+      // As dictation does: a short segment ended at once gets its words back (no commands in files).
+      const look = { audio: range, result, rescue: null, model: loaded.model, shouldContinue };
+      const text = await secondLook(look).catch((error: unknown) => {
+        throw error instanceof ScoringAbandoned ? new DOMException('Cancelled', 'AbortError') : error;
+      });
+      onSegment({ ...segment, text });
     }
     const keepFrom = Math.min(Math.max(options.keepFrom, held.start), end);
     clipAudio = options.last ? null : { start: keepFrom, samples: audio.slice(keepFrom - held.start) };

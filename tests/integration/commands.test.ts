@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUtterance, type Utterance } from '../../src/engine/commands';
 import type { MoonshineModel } from '../../src/engine/moonshine';
+import { secondLook } from '../../src/engine/second-look';
 import { DecodeBiasing, SHORT_SEGMENT_SAMPLES } from '../../src/engine/short-segment';
 import { biasTokenizer, detokenize } from '../../src/engine/tokenizer';
 import { cleanSegmentText } from '../../src/engine/transcript';
@@ -15,8 +16,9 @@ import { loadMoonshine, PROSE, SPEED, synthesise } from './vocabulary-sets';
 // segment's decode: the speech with 256 ms of silence before and 128 ms after
 // (the app: 240 and 160, src/engine/speech-anchor.ts). Pauses inside an utterance are SSML breaks. Decoded as the
 // app decodes a final: short segments lean towards the command phrases
-// (short-segment.ts), and one whose text is no command is scored against them
-// (command-rescue.ts). Their development set is
+// (short-segment.ts), and a short final gets the app's second look
+// (second-look.ts: a command for one that is none, words for one the model
+// ended at once). Their development set is
 // scripts/measure-short-utterances.ts, other voices and speeds than these.
 const VOICES = ['en-us', 'en-gb', 'en+f3', 'en+m3'];
 
@@ -26,12 +28,10 @@ const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
 async function hear(ssml: string, voice: string, wpm: number): Promise<{ heard: string; parsed: Utterance }> {
   const audio = synthesise(dir, ssml, voice, wpm, { ssml: true });
-  const rescue = biasing.rescueFor(audio.length);
   const result = await model.decode(audio, { biasing: biasing.forSamples(audio.length), keepEncoding: true });
-  let heard = detokenize(result.tokens);
-  // A short segment's final that is no command gets the app's second look (command-rescue.ts).
-  if (rescue && result.encoding)
-    heard = (await rescue.rescue(heard, result.tokens, model.scorer(result.encoding))) ?? heard;
+  // A short segment's final gets the app's second look (second-look.ts).
+  const rescue = biasing.rescueFor(audio.length);
+  const heard = await secondLook({ audio, result, rescue, model, shouldContinue: () => true });
   return { heard, parsed: parseUtterance(cleanSegmentText(heard)) };
 }
 

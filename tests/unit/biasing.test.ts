@@ -107,6 +107,22 @@ function scriptedModel(next: Record<number, Record<number, number>>): MoonshineM
   return new MoonshineModel(Tensor, encoder as unknown as InferenceSession, decoder as unknown as InferenceSession);
 }
 
+describe('decoding with the end barred at the first step (somethingFirst)', () => {
+  const audio = new Float32Array(16000);
+
+  it('takes the best word at the first step only, and may end after it', async () => {
+    // The model would end at once; barred, it writes its best word, then ends as it likes.
+    const model = scriptedModel({
+      [START_TOKEN]: { [EOS_TOKEN]: 9, [SHE]: 2, [K]: 1 },
+      [SHE]: { [EOS_TOKEN]: 5 },
+    });
+    expect((await model.decode(audio)).tokens).toEqual([]);
+    const forced = await model.decode(audio, { somethingFirst: true });
+    expect(forced.tokens).toEqual([SHE]);
+    expect(forced.finished).toBe(true);
+  });
+});
+
 describe('greedy decoding with a term list', () => {
   const audio = new Float32Array(16000);
   const terms = TermBiasing.build(['Kubernetes'], biasTokenizer, { bonus: 3 });

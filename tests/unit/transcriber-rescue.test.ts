@@ -24,16 +24,18 @@ function transcriberFor(seconds: number, { commands = true, finished = true, hea
   // A steady tone: speech to the anchor from end to end.
   ring.write(Float32Array.from({ length: samples }, (_, i) => 0.3 * Math.sin(i / 5)));
   let scored = 0;
-  const scoreOf = (sequence: readonly number[]) => {
+  /** Log-probabilities for the segment's audio (`retry`: as the retry's encoding, where "No." was said). */
+  const scoreOf = (sequence: readonly number[], retry: boolean) => {
     const key = sequence.join(' ');
     if (key === '') return -0.8; // the end at once: the model was unsure
     if (key === tokens('No.').join(' ')) return -1.5;
-    return key === tokens(HEARD).join(' ') ? -2 : key === tokens('Period.').join(' ') ? -4 : -30;
+    if (key === tokens(HEARD).join(' ')) return -2;
+    return key === tokens('Period.').join(' ') && !retry ? -4 : -30;
   };
   let decodes = 0;
   const model = {
     whenWarm: async () => {},
-    // The segment decodes to HEARD; any decode after that (the final guard's pieces) to `again`.
+    // The segment decodes to `heard`; any decode after that (the final guard's pieces) to `again`.
     decode: async (_audio: Float32Array, options: DecodeOptions) => ({
       // A retry with the end barred at first writes "No." (ended-at-once.ts).
       tokens: options.somethingFirst ? tokens('No.') : tokens(decodes++ === 0 ? heard : again),
@@ -43,18 +45,17 @@ function transcriberFor(seconds: number, { commands = true, finished = true, hea
       decoderMs: 0,
       draftSteps: 0,
       // The encoding is opaque to the transcriber: it only hands it back to `scorer`.
-      encoding: options.keepEncoding ? ({} as Tensor) : undefined,
+      encoding: options.keepEncoding ? ({ retry: options.somethingFirst === true } as unknown as Tensor) : undefined,
     }),
-    scorer: (_hidden: Tensor, shouldContinue = () => true): SequenceScorer => {
-      scored++;
-      return {
-        score: async (sequences, floor = Number.NEGATIVE_INFINITY) => {
-          // As the real scorer: the caller is asked before each decoder run.
-          if (!shouldContinue()) throw new ScoringAbandoned();
-          return sequences.map((s) => (scoreOf(s) >= floor ? scoreOf(s) : Number.NEGATIVE_INFINITY));
-        },
-      };
-    },
+    scorer: (hidden: Tensor, shouldContinue = () => true): SequenceScorer => ({
+      score: async (sequences, floor = Number.NEGATIVE_INFINITY) => {
+        // As the real scorer: the caller is asked before each decoder run.
+        if (!shouldContinue()) throw new ScoringAbandoned();
+        scored++;
+        const retry = (hidden as unknown as { retry: boolean }).retry;
+        return sequences.map((s) => (scoreOf(s, retry) >= floor ? scoreOf(s, retry) : Number.NEGATIVE_INFINITY));
+      },
+    }),
   } as unknown as MoonshineModel;
   const biasing = DecodeBiasing.build([], commands, biasTokenizer);
   const transcriber = new RingTranscriber(ring, model, new PipelineStats(createStatsBuffer(false)), () => biasing);
@@ -69,7 +70,7 @@ describe('RingTranscriber’s second look at a short final', () => {
   it('gives a short final that is no command a second look', async () => {
     const { request, scored } = transcriberFor(1);
     expect((await request('final')).text).toBe('Period.');
-    expect(scored()).toBe(1);
+    expect(scored()).toBe(2); // its own text, then the commands
   });
 
   it('leaves partials, long segments and dictation with commands off as decoded', async () => {
@@ -107,7 +108,7 @@ describe('RingTranscriber’s second look at a short final', () => {
     const { request, scored } = transcriberFor(1);
     const outcome = await request('final', { shouldContinue: () => ++asks < 1 });
     expect(outcome.aborted).toBe(true);
-    expect(scored()).toBe(1);
+    expect(scored()).toBe(0);
   });
 
   it('gives words back to a short final the model ended at once, whether commands are on or off', async () => {
@@ -118,5 +119,21 @@ describe('RingTranscriber’s second look at a short final', () => {
     }
     const long = transcriberFor(SHORT_SEGMENT_SAMPLES / SAMPLE_RATE + 0.5, { heard: '' });
     expect((await long.request('final')).text).toBe('');
+  });
+
+  it('leaves an empty final after a partial that showed words to the final guard', async () => {
+    // The guard decodes pieces again ("No way." here) and keeps what the partial showed: no retry.
+    const guarded = transcriberFor(1, { heard: '', again: 'No way.' });
+    const outcome = await guarded.request('final', { shownText: 'No way.' });
+    expect(outcome.text).toContain('No way');
+    expect(guarded.scored()).toBe(0);
+  });
+
+  it('abandons a final ended at once whose retry is no longer wanted', async () => {
+    let asks = 0;
+    // The first ask scores the end at once; the second, the retry's words, says stop.
+    const { request } = transcriberFor(1, { heard: '', again: '' });
+    const outcome = await request('final', { shouldContinue: () => ++asks < 2 });
+    expect(outcome.aborted).toBe(true);
   });
 });
