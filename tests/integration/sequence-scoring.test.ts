@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { wordsAfterAll } from '../../src/engine/ended-at-once';
 import type { MoonshineModel } from '../../src/engine/moonshine';
 import { BATCH_NOISE, type SequenceScorer } from '../../src/engine/sequence-scorer';
 import { biasTokenizer, detokenize } from '../../src/engine/tokenizer';
@@ -77,12 +76,5 @@ describe('MoonshineModel.scorer on the real models', () => {
     // Speech the model writes anyway is written the same.
     const speech = readRaw16k(RECORDING);
     expect((await model.decode(speech, { biasing: null, somethingFirst: true })).tokens).toEqual(heard);
-  });
-
-  it('gives no words back for silence the model ended at once', async () => {
-    const silence = new Float32Array(16000);
-    const plain = await model.decode(silence, { biasing: null, keepEncoding: true });
-    if (!plain.encoding) throw new Error('the decode kept no encoding');
-    expect(await wordsAfterAll(silence, model.scorer(plain.encoding), model, () => true)).toBeNull();
   });
 });
