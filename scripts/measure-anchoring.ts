@@ -14,15 +14,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { frameRms } from '../src/engine/levels';
-import { WASM_GRAPH_OPTIMIZATION } from '../src/engine/onnx';
-import { Segmenter } from '../src/engine/segmenter';
 import { DecodeBiasing } from '../src/engine/short-segment';
-import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { wordEdits, wordErrorRate } from '../src/engine/wer';
 import { SAMPLE_RATE } from '../src/shared/types';
+import { loadSilero, segmentEnds } from '../tests/integration/segment-audio';
 import { developmentProse, loadMoonshine } from '../tests/integration/vocabulary-sets';
 
 const OFFSETS = [0, 131, 263, 397];
@@ -31,28 +28,14 @@ const SECOND = SAMPLE_RATE;
 const dir = mkdtempSync(join(tmpdir(), 'utter-anchoring-'));
 ort.env.logLevel = 'error';
 const model = await loadMoonshine();
-const vad = new SileroVad(
-  ort.Tensor,
-  await ort.InferenceSession.create('public/models/silero-vad-v5.onnx', {
-    graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
-  }),
-);
+const vad = await loadSilero();
 const biasing = DecodeBiasing.build([], true, biasTokenizer);
 
 /** `human` measures the recordings only. */
 const clips = developmentProse(dir, process.argv[2] === 'human');
 
-async function segments(audio: Float32Array, preRollMs: number) {
-  vad.reset();
-  const segmenter = new Segmenter({ preRollMs });
-  const ends: { startSample: number; endSample: number }[] = [];
-  for (let at = 0; at + VAD_FRAME_SAMPLES <= audio.length; at += VAD_FRAME_SAMPLES) {
-    const frame = audio.slice(at, at + VAD_FRAME_SAMPLES);
-    for (const e of segmenter.push(at, await vad.probability(frame), frameRms(frame)))
-      if (e.type === 'end') ends.push(e);
-  }
-  for (const e of segmenter.flush()) if (e.type === 'end') ends.push(e);
-  return ends;
+function segments(audio: Float32Array, preRollMs: number) {
+  return segmentEnds(vad, audio, { preRollMs });
 }
 
 async function transcribe(audio: Float32Array, preRollMs: number, anchored: boolean): Promise<string> {

@@ -39,20 +39,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
 import { TermBiasing } from '../src/engine/biasing';
 import { CommandRescue } from '../src/engine/command-rescue';
 import { COMMAND_PHRASES, parseUtterance } from '../src/engine/commands';
-import { frameRms } from '../src/engine/levels';
-import { WASM_GRAPH_OPTIMIZATION } from '../src/engine/onnx';
 import { secondLook } from '../src/engine/second-look';
-import { Segmenter } from '../src/engine/segmenter';
 import { DecodeBiasing } from '../src/engine/short-segment';
-import { SileroVad, VAD_FRAME_SAMPLES } from '../src/engine/silero';
 import { anchorToSpeech } from '../src/engine/speech-anchor';
 import { biasTokenizer, detokenize } from '../src/engine/tokenizer';
 import { cleanSegmentText } from '../src/engine/transcript';
 import { SAMPLE_RATE } from '../src/shared/types';
+import { loadSilero, segmentEnds } from '../tests/integration/segment-audio';
 import {
   COMMAND_DEVELOPMENT,
   loadMoonshine,
@@ -314,12 +310,7 @@ for (const bonus of [0, ...bonuses]) {
 // into a command. Each clip is played behind 1 s of silence through Silero and the Segmenter,
 // as RingTranscriber decodes a final (commands on: the app's bias by length, then the rescue).
 if (nonSpeechDir) {
-  const vad = new SileroVad(
-    ort.Tensor,
-    await ort.InferenceSession.create('public/models/silero-vad-v5.onnx', {
-      graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
-    }),
-  );
+  const vad = await loadSilero();
   const app = DecodeBiasing.build([], true, biasTokenizer);
   const scratch = mkdtempSync(join(tmpdir(), 'utter-nonspeech-'));
   const files = readdirSync(nonSpeechDir).filter((f) => f.endsWith('.wav'));
@@ -333,15 +324,7 @@ if (nonSpeechDir) {
       const clip = readWav16k(scratch, join(nonSpeechDir, file));
       const played = new Float32Array(2 * RATE + clip.length);
       played.set(clip, RATE);
-      vad.reset();
-      const segmenter = new Segmenter();
-      const ends: { startSample: number; endSample: number }[] = [];
-      for (let at = 0; at + VAD_FRAME_SAMPLES <= played.length; at += VAD_FRAME_SAMPLES) {
-        const frame = played.slice(at, at + VAD_FRAME_SAMPLES);
-        for (const e of segmenter.push(at, await vad.probability(frame), frameRms(frame)))
-          if (e.type === 'end') ends.push(e);
-      }
-      for (const e of segmenter.flush()) if (e.type === 'end') ends.push(e);
+      const ends = await segmentEnds(vad, played);
       for (const end of ends) {
         const span = asDecoded(played.subarray(end.startSample, end.endSample));
         if (span.length < 1600) continue; // RingTranscriber decodes nothing this short

@@ -15,15 +15,12 @@ import * as ort from 'onnxruntime-web';
 import wavefile from 'wavefile';
 import { StreamingResampler } from '../../src/audio/resampler';
 import { AudioRing, DEFAULT_RING_CAPACITY } from '../../src/audio/ring';
-import { frameRms } from '../../src/engine/levels';
-import { WASM_GRAPH_OPTIMIZATION } from '../../src/engine/onnx';
-import { Segmenter } from '../../src/engine/segmenter';
 import { DecodeBiasing } from '../../src/engine/short-segment';
-import { SileroVad, VAD_FRAME_SAMPLES } from '../../src/engine/silero';
 import { anchorToSpeech } from '../../src/engine/speech-anchor';
 import { biasTokenizer } from '../../src/engine/tokenizer';
 import { RingTranscriber } from '../../src/engine/transcriber';
 import { createStatsBuffer, PipelineStats } from '../../src/shared/stats';
+import { loadSilero, segmentEnds } from './segment-audio';
 import { loadMoonshine } from './vocabulary-sets';
 
 const QUANTUM = 128;
@@ -54,12 +51,7 @@ export async function readAtStartOffsets(
   const inputRate = (wav.fmt as { sampleRate: number }).sampleRate;
   ort.env.logLevel = 'error';
   const model = await loadMoonshine();
-  const vad = new SileroVad(
-    ort.Tensor,
-    await ort.InferenceSession.create('public/models/silero-vad-v5.onnx', {
-      graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION.silero,
-    }),
-  );
+  const vad = await loadSilero();
   const biasing = DecodeBiasing.build(terms, true, biasTokenizer);
 
   const readings: OffsetReading[] = [];
@@ -70,16 +62,7 @@ export async function readAtStartOffsets(
     const ring = AudioRing.create(DEFAULT_RING_CAPACITY, false);
     ring.write(audio);
     const transcriber = new RingTranscriber(ring, model, new PipelineStats(createStatsBuffer(false)), () => biasing);
-    vad.reset();
-    const segmenter = new Segmenter();
-    const ends: { id: number; startSample: number; endSample: number }[] = [];
-    for (let at = 0; at + VAD_FRAME_SAMPLES <= audio.length; at += VAD_FRAME_SAMPLES) {
-      const frame = audio.slice(at, at + VAD_FRAME_SAMPLES);
-      for (const event of segmenter.push(at, await vad.probability(frame), frameRms(frame))) {
-        if (event.type === 'end') ends.push(event);
-      }
-    }
-    for (const event of segmenter.flush()) if (event.type === 'end') ends.push(event);
+    const ends = await segmentEnds(vad, audio);
     const reading = {
       leadMs: (leadInput / inputRate) * 1000,
       text: '',
