@@ -47,23 +47,21 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   startThreshold: 0.5,
   endThreshold: 0.35,
   minSpeechMs: 160,
-  // 10 frames: long enough to bridge the gaps between words, short enough
-  // that a final can arrive ~0.5 s after the speaker stops.
-  hangoverMs: 320,
-  // Off. Silero's tail after the sound stops is waited for before the
-  // hangover begins: segments end 543 ms after the last loud sample (p50;
-  // p95 805). Released at 35 dB below the loudest frame of the last 3 s (with
-  // a 192 ms post-pad), 343 ms (p95 410), with the same 202 segments and words
-  // on 2158 words of development speech (scripts/measure-release.ts), and
-  // finals ~200 ms sooner in the bench. But that tail is also what keeps a
-  // sentence whole across a hesitation: a pause put in mid-sentence was
-  // bridged 15, 12, 5 and 1 times of 16 at 250, 350, 450 and 600 ms with
-  // Silero alone, and 12, 0, 0 and 0 times with the release. In one CI run
-  // with it on, a fault test's sentence split at a 130 ms pause and read a
-  // word differently. With a 448 ms hangover the release bridged 16, 13, 1
-  // and 0 times, and ended segments 471 ms after the speech (p95 538): a
-  // smaller gain, not yet measured in the app. Until then, Silero decides.
-  releaseBelowLoudestDb: null,
+  // 12 frames of silence, counted from the first quiet frame (the level
+  // release below): long enough to hold a sentence across a hesitation, short
+  // enough that a final arrives ~0.4 s after the speaker stops.
+  hangoverMs: 384,
+  // Silero's probability decays for 60–630 ms after the sound stops, and with
+  // Silero alone the hangover only began after that tail: segments ended
+  // 543 ms after the last loud sample (p50; p95 805). Released at 35 dB below
+  // the loudest frame of the last 3 s, with this 384 ms hangover, they end
+  // 407 ms after it (p95 474), with the same 202 segments and words on 2158
+  // words of development speech (scripts/measure-release.ts). A pause put in
+  // mid-sentence is bridged as often as with Silero alone up to 350 ms (16
+  // and 12 of 16 at 250 and 350 ms, against 15 and 12), and no longer at
+  // 450 ms (0 of 16, against 5). A 320 ms hangover bridged only 12 of 16 at
+  // 250 ms; 416 and 448 ms bridged no more at 350 ms than 384 does.
+  releaseBelowLoudestDb: 35,
   // Long enough to span a segment's end and Silero's tail after it, which
   // would otherwise start a segment of its own; short enough that a cough
   // does not silence the speech after it.
@@ -73,10 +71,10 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   // sample. With 400 ms the cut met the segment's start in 2 of 352 segments
   // (scripts/check-steady-fixture.ts on two fixtures, 32–48 start offsets).
   preRollMs: 400,
-  // With Silero's tail before it, this keeps the decode's cut (160 ms after
-  // the last loud sample, speech-anchor.ts) inside the segment; the level
-  // release needs 192 ms for that.
-  postPadMs: 128,
+  // Keeps the decode's cut (160 ms after the last loud sample,
+  // speech-anchor.ts) inside the segment when the level release ends it:
+  // the release starts the hangover within a frame of the sound's end.
+  postPadMs: 192,
   // Moonshine is trained on utterances up to ~30 s and its decode time grows
   // with length; 20 s keeps finals quick without cutting normal sentences.
   maxSegmentMs: 20000,

@@ -107,10 +107,11 @@ interface SegmentRun {
 /** Silero + Segmenter over the clip, then partials, the final and the guarded final per segment. */
 async function run(audio: Float32Array): Promise<SegmentRun[]> {
   vad.reset();
-  // Silero alone ends the segments, as the app does (releaseBelowLoudestDb is
-  // off): a segment carries Silero's tail, and Moonshine returned nothing for
-  // some of them. With the level release on, none came back empty on this
-  // audio, and 317 reference words arrived with the guard and without.
+  // Silero alone ends the segments, as it does in a room too noisy for the
+  // level release (releaseBelowLoudestDb): a segment carries Silero's tail,
+  // and Moonshine returned nothing for some of them. With the release on,
+  // none came back empty on this audio, and 317 reference words arrived with
+  // the guard and without.
   const segmenter = new Segmenter({ releaseBelowLoudestDb: null });
   const ends: { start: number; end: number; decidedAt: number }[] = [];
   const frame = new Float32Array(VAD_FRAME_SAMPLES);

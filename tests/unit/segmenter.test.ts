@@ -8,11 +8,11 @@ import {
 import type { DetectedSegmentEvent as SegmentEvent } from '../../src/shared/types';
 
 // 512-sample frames at 16 kHz: 32 ms each. With the defaults that makes
-// preRoll 12.5 frames (400 ms), postPad 4, hangover 10, minSpeech 5 and maxSegment 625.
+// preRoll 12.5 frames (400 ms), postPad 6, hangover 12, minSpeech 5 and maxSegment 625.
 const FRAME = 512;
 const PRE_ROLL = 6400;
-const POST_PAD = 4 * FRAME;
-const HANGOVER_FRAMES = 10;
+const POST_PAD = 6 * FRAME;
+const HANGOVER_FRAMES = 12;
 const MIN_SPEECH_FRAMES = 5;
 /** Far from zero and not a multiple of FRAME, so any relative/absolute mix-up shows. */
 const OFFSET = 10_000_000;
@@ -65,22 +65,22 @@ describe('Segmenter: a clean utterance', () => {
   });
 
   it("clamps the pre-roll at the previous segment's end so segments never overlap", () => {
-    // First speech frames 0..19 end at frame 20 + postPad = frame 24; the end is
-    // reported at frame 29. The second speech starts at frame 30, whose pre-roll
-    // (frame 17.5) would reach back into the first segment.
-    const events = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, 10], [SPEECH, 10], [SILENCE, 20]));
+    // First speech frames 0..19 end at frame 20 + postPad = frame 26; the end is
+    // reported at frame 31. The second speech starts at frame 32, whose pre-roll
+    // (frame 19.5) would reach back into the first segment.
+    const events = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, HANGOVER_FRAMES], [SPEECH, 10], [SILENCE, 20]));
     const ends = events.filter((e) => e.type === 'end');
     const starts = events.filter((e) => e.type === 'start');
-    expect(ends[0]).toMatchObject({ id: 1, endSample: at(24), frame: 29 });
-    expect(starts[1]).toMatchObject({ id: 2, startSample: at(24) });
+    expect(ends[0]).toMatchObject({ id: 1, endSample: at(26), frame: 31 });
+    expect(starts[1]).toMatchObject({ id: 2, startSample: at(26) });
   });
 
   it('never ends past the frame being processed, even with a post-pad longer than the hangover', () => {
     const seg = new Segmenter({ postPadMs: 1000 });
     const events = drive(seg, runs([SILENCE, 5], [SPEECH, 10], [SILENCE, 30]));
     const end = events.find((e) => e.type === 'end');
-    // Ended on frame 24 (15 + 10 − 1): the pad is cut at that frame's end, not 1 s later.
-    expect(end).toMatchObject({ frame: 24, endSample: at(25) });
+    // Ended on frame 26 (15 + 12 − 1): the pad is cut at that frame's end, not 1 s later.
+    expect(end).toMatchObject({ frame: 26, endSample: at(27) });
   });
 
   it("emits 'start' as soon as minSpeechMs of speech is seen, not when the speech ends", () => {
@@ -145,21 +145,24 @@ describe('Segmenter: thresholds and timing', () => {
       runs([SPEECH, 20], [SILENCE, HANGOVER_FRAMES - 1], [SPEECH, 20], [SILENCE, 20]),
     );
     expect(events.map((e) => e.type)).toEqual(['start', 'end']);
-    expect(events[1]).toMatchObject({ startSample: at(0) - PRE_ROLL, endSample: at(49) + POST_PAD });
+    expect(events[1]).toMatchObject({
+      startSample: at(0) - PRE_ROLL,
+      endSample: at(20 + HANGOVER_FRAMES - 1 + 20) + POST_PAD,
+    });
   });
 
   it('splits on a pause as long as the hangover', () => {
     const events = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, HANGOVER_FRAMES], [SPEECH, 20], [SILENCE, 20]));
     expect(events.map((e) => `${e.type}${e.id}`)).toEqual(['start1', 'end1', 'start2', 'end2']);
     expect(events[1]).toMatchObject({ endSample: at(20) + POST_PAD, reason: 'silence' });
-    // The second segment's pre-roll (frame 17.5) is clamped to the first's end (frame 24).
-    expect(events[2]).toMatchObject({ startSample: at(24) });
-    expect(events[3]).toMatchObject({ startSample: at(24), endSample: at(50) + POST_PAD });
+    // The second segment's pre-roll (frame 19.5) is clamped to the first's end (frame 26).
+    expect(events[2]).toMatchObject({ startSample: at(26) });
+    expect(events[3]).toMatchObject({ startSample: at(26), endSample: at(20 + HANGOVER_FRAMES + 20) + POST_PAD });
   });
 });
 
-describe('Segmenter: released by level (off by default)', () => {
-  /** The release as measured in scripts/measure-release.ts. */
+describe('Segmenter: released by level', () => {
+  /** The release as measured in scripts/measure-release.ts (the default). */
   const release = (): Segmenter => new Segmenter({ releaseBelowLoudestDb: 35 });
   const LOUD = 0.2;
   /** 40 dB below LOUD: quiet by the default 35 dB margin. */
@@ -189,7 +192,7 @@ describe('Segmenter: released by level (off by default)', () => {
     const rms = runs([LOUD, 20], [TAIL, HANGOVER_FRAMES - 1], [LOUD * 2, 20], [TAIL, 20]);
     const events = drive(release(), probs, OFFSET, rms);
     expect(events.map((e) => e.type)).toEqual(['start', 'end']);
-    expect(events[1]).toMatchObject({ endSample: at(49) + POST_PAD });
+    expect(events[1]).toMatchObject({ endSample: at(20 + HANGOVER_FRAMES - 1 + 20) + POST_PAD });
   });
 
   it('starts on a soft onset after silence: the level is compared with the last few seconds only', () => {
