@@ -277,7 +277,8 @@ export class DictationController {
     const shown = gap ? `${GAP_TEXT} ${text}`.trim() : text;
     batch(() => {
       if (said.kind === 'stop') void this.stop();
-      else if (said.kind === 'scratch' || said.kind === 'undo') this.scratchLastPhrase();
+      else if (said.kind === 'scratch') this.scratchLastPhrase();
+      else if (said.kind === 'undo') dictationTarget()?.undo();
       if (shown) {
         const toMs = (sample: number) => this.dictationBase.ms + (sample - this.dictationBase.sample) / SAMPLES_PER_MS;
         this.place(shown, { startMs: toMs(result.startSample), endMs: toMs(result.endSample), gap });

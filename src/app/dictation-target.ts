@@ -10,6 +10,12 @@ export interface DictationTarget {
   insert(phrase: string): string | null;
   /** "scratch that": takes back the last dictated phrase; returns the whole text after it, or null when there is none to take. */
   scratch(): string | null;
+  /**
+   * "undo that": one step back in the editor's history, exactly as Ctrl+Z
+   * (the last dictated phrase, a scratch, or the person's own typing);
+   * false when there was nothing to undo. The editor saves the result.
+   */
+  undo(): boolean;
 }
 
 let current: DictationTarget | null = null;

@@ -10,7 +10,7 @@
  * `dictation-editing.ts`; this file is the view and its ties to the app's
  * signals.
  */
-import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { defaultKeymap, history, historyKeymap, undo } from '@codemirror/commands';
 import { EditorSelection, EditorState } from '@codemirror/state';
 import { Decoration, EditorView, keymap, placeholder, WidgetType } from '@codemirror/view';
 import { effect } from '@preact/signals';
@@ -84,6 +84,13 @@ const saveEdits = EditorView.updateListener.of((update) => {
   if (update.transactions.some((tr) => tr.docChanged && byPerson(tr))) editText(update.state.doc.toString());
 });
 
+/**
+ * CodeMirror's keys without its Escape (which collapses a selection and so
+ * used up the key): Escape stops dictation wherever the caret is
+ * (keyboard-shortcut.ts), as it did in the text box this editor replaced.
+ */
+const EDITING_KEYS = defaultKeymap.filter((binding) => binding.key !== 'Escape');
+
 function createState(text: string): EditorState {
   return EditorState.create({
     doc: text,
@@ -91,7 +98,7 @@ function createState(text: string): EditorState {
     selection: EditorSelection.cursor(text.length),
     extensions: [
       history(),
-      keymap.of([...historyKeymap, ...defaultKeymap]),
+      keymap.of([...historyKeymap, ...EDITING_KEYS]),
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': 'Transcript', spellcheck: 'true', autocapitalize: 'sentences' }),
       placeholder('Your words appear here.'),
@@ -131,6 +138,8 @@ export function mountTranscriptEditor(parent: HTMLElement): () => void {
       view.dispatch(spec);
       return scratched ? view.state.doc.toString() : null;
     },
+    // As Ctrl+Z: the history step is the person's change, so saveEdits saves it.
+    undo: () => undo(view),
   });
 
   // Another session, a restored one, a finished file: the text changed outside the editor. A fresh state (and history).

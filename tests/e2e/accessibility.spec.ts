@@ -30,7 +30,7 @@ function words(text: string): string {
 }
 
 /** A short human recording ("go forward ten meters", 4.8 s): enough for one final, quick to run. */
-test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape stops, holding is push-to-talk, copy on stop, and axe finds nothing', async () => {
+test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape stops (even over a selection), holding is push-to-talk, copy on stop, and axe finds nothing', async () => {
   const browser = await launch({ wav: 'goforward-44k.wav' });
   const { page } = browser;
   try {
@@ -115,6 +115,16 @@ test('keyboard only: Alt+Shift+D starts and stops from the transcript, Escape st
     await page.keyboard.up('Shift');
     await page.keyboard.up('Alt');
     await expect(start).toBeEnabled({ timeout: 60_000 });
+
+    // Escape stops from inside the transcript too, with text selected there: the first Escape,
+    // not one after the editor has used it to collapse the selection.
+    await transcript.focus();
+    await page.keyboard.press('ControlOrMeta+KeyA');
+    await page.keyboard.press('Alt+Shift+KeyD');
+    await expect(stop).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(start).toBeEnabled({ timeout: 60_000 });
+    expect(await transcriptText(page)).toBe(text);
   } finally {
     await browser.close();
   }

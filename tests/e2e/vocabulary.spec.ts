@@ -13,7 +13,7 @@ const SECONDS = 6;
 // varying start never clips the words around it. The words the replacement
 // line rewrites read the same at every start tried too; with the first
 // fixture's "Our next trip is to…" they did not, and this test failed a CI run.
-test('a listed rare name comes out spelled as listed, and a replacement line rewrites what was heard', async () => {
+test('a listed rare name comes out spelled as listed, a replacement line rewrites what was heard, and the list is kept', async () => {
   const { page, close } = await launch({ wav: 'vocabulary-tickets-44k.wav' });
   try {
     await openReady(page, SERVERS.isolated);
@@ -27,6 +27,11 @@ test('a listed rare name comes out spelled as listed, and a replacement line rew
     console.log(`dictated with the list: ${transcript}`);
     expect(transcript).toContain('Thessaloniki');
     expect(transcript).toContain('book 2 tickets to');
+    // Saved on the device: the list is still there after a reload.
+    await page.reload();
+    await expect(page.getByRole('textbox', { name: 'Vocabulary' })).toHaveValue(
+      'Thessaloniki\ntwo tickets => 2 tickets',
+    );
   } finally {
     await close();
   }
