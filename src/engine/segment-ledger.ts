@@ -31,7 +31,7 @@ export class SegmentLedger {
   private lastEnd = 0;
 
   record(event: SegmentEvent): void {
-    if (event.type === 'pause') return; // a hint to the STT, not a change of state
+    if (event.type === 'pause' || event.type === 'quiet') return; // hints to the STT, not changes of state
     this.lastId = Math.max(this.lastId, event.id);
     if (event.type === 'start') {
       if (!this.settled.has(event.id) && !this.owed.has(event.id)) {

@@ -71,10 +71,12 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   // sample. With 400 ms the cut met the segment's start in 2 of 352 segments
   // (scripts/check-steady-fixture.ts on two fixtures, 32–48 start offsets).
   preRollMs: 400,
-  // Keeps the decode's cut (160 ms after the last loud sample,
-  // speech-anchor.ts) inside the segment when the level release ends it:
-  // the release starts the hangover within a frame of the sound's end.
-  postPadMs: 192,
+  // As long as the decode's cut after the last loud sample (160 ms,
+  // speech-anchor.ts): with the release, the cut met the segment's end in 3
+  // of 202 development segments (1 with 192 ms, 146 with 128), with the same
+  // words. The decode during the hangover starts once this much silence is
+  // in, so every frame less here is a frame sooner for the final.
+  postPadMs: 160,
   // Moonshine is trained on utterances up to ~30 s and its decode time grows
   // with length; 20 s keeps finals quick without cutting normal sentences.
   maxSegmentMs: 20000,
@@ -127,6 +129,11 @@ export class Segmenter {
 
   get speaking(): boolean {
     return this.state === 'speaking';
+  }
+
+  /** The open segment's id while its hangover is being counted (silence since its last speech); else null. */
+  get quietSegment(): number | null {
+    return this.state === 'speaking' && this.silentFrames > 0 ? this.id : null;
   }
 
   /**

@@ -31,7 +31,7 @@ export interface AnchorOptions {
 
 export const DEFAULT_ANCHOR: AnchorOptions = {
   sampleRate: SAMPLE_RATE,
-  // Inside the segmenter's pre-roll (400 ms) and post-pad (128 ms) plus what
+  // Inside the segmenter's pre-roll (400 ms) and post-pad (160 ms) plus what
   // the detector's onset and release add, so the cut rarely meets an edge.
   leadMs: 240,
   trailMs: 160,

@@ -88,6 +88,13 @@ export class TranscriptionScheduler {
   private readonly shown = new Map<number, string>();
   /** The range the open segment will have if the current pause lasts: decoded early, during the hangover. */
   private speculative: Final | null = null;
+  /**
+   * The open segment, while its speaker is silent: no partial starts then. A
+   * partial's encoder run cannot be stopped midway, and one started in the
+   * silence would hold the model when the early decode of the pause (or the
+   * final) wants it; a partial of the words so far says nothing new anyway.
+   */
+  private quietSegment: number | null = null;
   /** The speculative decode's outcome, used when the segment's end confirms the same range. */
   private early: { key: string; outcome: TranscribeOutcome } | null = null;
   private nextPartialAt = 0;
@@ -113,6 +120,9 @@ export class TranscriptionScheduler {
       this.cancelled.add(event.id);
       if (this.active?.id === event.id) this.active = null;
       if (this.speculative?.id === event.id) this.speculative = null;
+    } else if (event.type === 'quiet') {
+      if (this.active?.id !== event.id) return;
+      this.quietSegment = event.quiet ? event.id : null;
     } else if (event.type === 'pause') {
       if (this.active?.id !== event.id) return;
       this.speculative = { id: event.id, start: event.startSample, end: event.endSample };
@@ -201,7 +211,7 @@ export class TranscriptionScheduler {
   /** Milliseconds until a partial is due; Infinity when none is wanted. */
   private partialWait(): number {
     const active = this.active;
-    if (!active || !this.running) return Number.POSITIVE_INFINITY;
+    if (!active || !this.running || this.quietSegment === active.id) return Number.POSITIVE_INFINITY;
     const written = this.deps.writePosition();
     if (written - active.start < this.cadence.minPartialSamples) return 40;
     if (written - this.lastPartialEnd < this.cadence.minNewSamples) return 40;

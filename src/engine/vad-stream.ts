@@ -24,6 +24,8 @@ export class VadStream {
   private readonly frame = new Float32Array(VAD_FRAME_SAMPLES);
   /** The last 'pause' announced, so each pause is announced once. */
   private announcedPause = '';
+  /** The segment last said to be quiet, until it is said to speak again (or ends). */
+  private quietSegment: number | null = null;
   private readonly segmenter: Segmenter;
   private position: number;
   private running: Promise<void> | null = null;
@@ -90,11 +92,23 @@ export class VadStream {
       this.announcedPause = `${pause.id}:${pause.endSample}`;
       this.onEvent({ type: 'pause', ...pause });
     }
+    this.announceQuiet();
     this.position += VAD_FRAME_SAMPLES;
     if (this.segmenter.speaking !== wasSpeaking) {
       this.stats.set(Stat.Speaking, this.segmenter.speaking ? 1 : 0);
       this.onSpeaking(this.segmenter.speaking);
     }
+  }
+
+  /** Says when the open segment falls silent, and when it speaks again before its end. */
+  private announceQuiet(): void {
+    const quiet = this.segmenter.quietSegment;
+    if (quiet === this.quietSegment) return;
+    if (quiet !== null) this.onEvent({ type: 'quiet', id: quiet, quiet: true });
+    else if (this.segmenter.speaking && this.quietSegment !== null) {
+      this.onEvent({ type: 'quiet', id: this.quietSegment, quiet: false });
+    }
+    this.quietSegment = quiet;
   }
 
   /** Drains what is left and closes any open segment. */

@@ -74,6 +74,12 @@ export type SegmentEvent =
    * final is ready the moment the end is confirmed.
    */
   | { type: 'pause'; id: number; startSample: number; endSample: number }
+  /**
+   * The speaker fell silent (`quiet`), or spoke again before the segment
+   * ended: while quiet, the STT worker starts no partial, so none is still
+   * running when the early decode of a 'pause' wants the model.
+   */
+  | { type: 'quiet'; id: number; quiet: boolean }
   /** The segment will never end (its VAD worker was replaced); it is re-detected under a new id. */
   | { type: 'cancel'; id: number };
 

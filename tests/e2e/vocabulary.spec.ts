@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SERVERS } from '../../playwright.config';
-import { dictate, launch, openReady } from './browser';
+import { dictate, FIXTURES, launch, openReady, transcriptText } from './browser';
 
 /** vocabulary-tickets-44k.wav: 5.0 s ("Please book two tickets to Thessaloniki for Monday.", 1 s of silence either side); a second more lets it play out. */
 const SECONDS = 6;
@@ -13,7 +14,7 @@ const SECONDS = 6;
 // varying start never clips the words around it. The words the replacement
 // line rewrites read the same at every start tried too; with the first
 // fixture's "Our next trip is to…" they did not, and this test failed a CI run.
-test('a listed rare name comes out spelled as listed, a replacement line rewrites what was heard, and the list is kept', async () => {
+test('a listed rare name comes out spelled as listed, a replacement line rewrites what was heard, the list is kept, and files get it too', async () => {
   const { page, close } = await launch({ wav: 'vocabulary-tickets-44k.wav' });
   try {
     await openReady(page, SERVERS.isolated);
@@ -32,6 +33,13 @@ test('a listed rare name comes out spelled as listed, a replacement line rewrite
     await expect(page.getByRole('textbox', { name: 'Vocabulary' })).toHaveValue(
       'Thessaloniki\ntwo tickets => 2 tickets',
     );
+    // Files get the list too: the same recording, transcribed as a file into a session of its own.
+    await page.getByLabel('Transcribe a file').setInputFiles(join(FIXTURES, 'vocabulary-tickets-44k.wav'));
+    await expect(page.getByLabel('Session name')).toHaveValue(/vocabulary-tickets-44k/, { timeout: 60_000 });
+    const fromFile = await transcriptText(page);
+    console.log(`file with the list: ${fromFile}`);
+    expect(fromFile).toContain('Thessaloniki');
+    expect(fromFile).toContain('book 2 tickets to');
   } finally {
     await close();
   }

@@ -103,8 +103,8 @@ async function runPipeline(audio: Float32Array): Promise<PipelineRun> {
     vad,
     stats,
     (event) => {
-      // Pauses are hints for early finals; the segment checks below are about starts and ends.
-      if (event.type !== 'pause' && event.type !== 'cancel') events.push(event);
+      // Pauses and quiet spells are hints for the STT; the segment checks below are about starts and ends.
+      if (event.type !== 'pause' && event.type !== 'quiet' && event.type !== 'cancel') events.push(event);
       scheduler.segment(event);
     },
     () => {},

@@ -8,10 +8,10 @@ import {
 import type { DetectedSegmentEvent as SegmentEvent } from '../../src/shared/types';
 
 // 512-sample frames at 16 kHz: 32 ms each. With the defaults that makes
-// preRoll 12.5 frames (400 ms), postPad 6, hangover 12, minSpeech 5 and maxSegment 625.
+// preRoll 12.5 frames (400 ms), postPad 5, hangover 12, minSpeech 5 and maxSegment 625.
 const FRAME = 512;
 const PRE_ROLL = 6400;
-const POST_PAD = 6 * FRAME;
+const POST_PAD = 5 * FRAME;
 const HANGOVER_FRAMES = 12;
 const MIN_SPEECH_FRAMES = 5;
 /** Far from zero and not a multiple of FRAME, so any relative/absolute mix-up shows. */
@@ -65,14 +65,14 @@ describe('Segmenter: a clean utterance', () => {
   });
 
   it("clamps the pre-roll at the previous segment's end so segments never overlap", () => {
-    // First speech frames 0..19 end at frame 20 + postPad = frame 26; the end is
+    // First speech frames 0..19 end at frame 20 + postPad = frame 25; the end is
     // reported at frame 31. The second speech starts at frame 32, whose pre-roll
     // (frame 19.5) would reach back into the first segment.
     const events = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, HANGOVER_FRAMES], [SPEECH, 10], [SILENCE, 20]));
     const ends = events.filter((e) => e.type === 'end');
     const starts = events.filter((e) => e.type === 'start');
-    expect(ends[0]).toMatchObject({ id: 1, endSample: at(26), frame: 31 });
-    expect(starts[1]).toMatchObject({ id: 2, startSample: at(26) });
+    expect(ends[0]).toMatchObject({ id: 1, endSample: at(25), frame: 31 });
+    expect(starts[1]).toMatchObject({ id: 2, startSample: at(25) });
   });
 
   it('never ends past the frame being processed, even with a post-pad longer than the hangover', () => {
@@ -155,9 +155,30 @@ describe('Segmenter: thresholds and timing', () => {
     const events = drive(new Segmenter(), runs([SPEECH, 20], [SILENCE, HANGOVER_FRAMES], [SPEECH, 20], [SILENCE, 20]));
     expect(events.map((e) => `${e.type}${e.id}`)).toEqual(['start1', 'end1', 'start2', 'end2']);
     expect(events[1]).toMatchObject({ endSample: at(20) + POST_PAD, reason: 'silence' });
-    // The second segment's pre-roll (frame 19.5) is clamped to the first's end (frame 26).
-    expect(events[2]).toMatchObject({ startSample: at(26) });
-    expect(events[3]).toMatchObject({ startSample: at(26), endSample: at(20 + HANGOVER_FRAMES + 20) + POST_PAD });
+    // The second segment's pre-roll (frame 19.5) is clamped to the first's end (frame 25).
+    expect(events[2]).toMatchObject({ startSample: at(25) });
+    expect(events[3]).toMatchObject({ startSample: at(25), endSample: at(20 + HANGOVER_FRAMES + 20) + POST_PAD });
+  });
+});
+
+describe('Segmenter: quietSegment', () => {
+  it('names the open segment while its hangover is counted, and nothing while it speaks or after it ends', () => {
+    const seg = new Segmenter();
+    const quiet: (number | null)[] = [];
+    runs([SILENCE, 5], [SPEECH, 10], [SILENCE, 3], [SPEECH, 5], [SILENCE, 20]).forEach((p, i) => {
+      seg.push(at(i), p);
+      quiet.push(seg.quietSegment);
+    });
+    const expected = [
+      ...Array<null>(15).fill(null),
+      1,
+      1,
+      1,
+      ...Array<null>(5).fill(null),
+      ...Array<number>(HANGOVER_FRAMES - 1).fill(1),
+      ...Array<null>(20 - (HANGOVER_FRAMES - 1)).fill(null),
+    ];
+    expect(quiet).toEqual(expected);
   });
 });
 

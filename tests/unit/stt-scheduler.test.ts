@@ -349,6 +349,39 @@ describe('TranscriptionScheduler: partials', () => {
     expect(gaps).toEqual([240, 100, 300]);
   });
 
+  it('starts no partial while the speaker is silent, lets a running one finish, and goes on when they speak again', async () => {
+    const h = createHarness();
+    h.latency = () => 100;
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    await advance(500);
+    const before = h.partials().length;
+    expect(before).toBeGreaterThan(0);
+    h.sched.segment({ type: 'quiet', id: 1, quiet: true });
+    // A quiet spell for another segment, or a stale one, changes nothing for this one.
+    h.sched.segment({ type: 'quiet', id: 9, quiet: false });
+    await advance(2000);
+    const running = h.partials().filter((p) => p.settledAt === undefined);
+    expect(running).toEqual([]);
+    const quietPartials = h.partials().length;
+    expect(quietPartials - before).toBeLessThanOrEqual(1); // at most the one already running, never aborted
+    expect(h.abandoned).toBe(0);
+    h.sched.segment({ type: 'quiet', id: 1, quiet: false });
+    await advance(1000);
+    expect(h.partials().length).toBeGreaterThan(quietPartials);
+  });
+
+  it('a quiet spell of an ended segment does not hold back the next one', async () => {
+    const h = createHarness();
+    h.sched.start();
+    h.sched.segment(start(1, 0));
+    h.sched.segment({ type: 'quiet', id: 1, quiet: true });
+    h.sched.segment(end(1, 0, 8000));
+    h.sched.segment(start(2, 8000));
+    await advance(2000);
+    expect(h.partials().some((p) => p.segmentId === 2)).toBe(true);
+  });
+
   it('makes no partials while no segment is open', async () => {
     const h = createHarness();
     h.sched.start();
