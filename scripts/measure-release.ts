@@ -2,18 +2,19 @@
  * Measures how soon a segment ends after the speech does, what that does to
  * the words, and which mid-sentence pauses a segment still holds across, for
  * segmenter settings given as `releaseDb/postPadMs[/hangoverMs]` ("null" for
- * Silero alone). Each clip is played behind 1 s of silence at two
- * microphone start offsets, clean and (for the synthesized ones) with white
- * noise at about −55 dBFS added, through Silero and the Segmenter; every
- * segment is decoded as the app decodes it (speech-anchored cut). The end
- * latency is from the last loud sample (speech-anchor.ts's threshold) to the
- * frame whose push() ended the segment. Development audio: the espeak-ng dev
- * prose in four voices, and pocketsphinx's LibriVox recordings; for the
- * hesitations, eight dev sentences in two voices with a pause of 250–600 ms
- * put in at the middle word.
+ * Silero alone; the hangover defaults to the app's). Each clip is played
+ * behind 1 s of silence at two microphone start offsets, clean and (for the
+ * synthesized ones) with white noise at about −55 dBFS added, through
+ * Silero and the Segmenter; every segment is decoded as the app decodes it
+ * (speech-anchored cut). The end latency is from the last loud sample
+ * (speech-anchor.ts's threshold) to the frame whose push() ended the
+ * segment. Development audio: the espeak-ng dev prose in four voices, and
+ * pocketsphinx's LibriVox recordings; for the hesitations, eight dev
+ * sentences in two voices with a pause of 250–600 ms put in at the middle
+ * word.
  * Needs espeak-ng, pocketsphinx-testdata and the models (`npm install`).
  *
- *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-release.ts [null/128,35/192,35/192/384]
+ *   flock /tmp/utter-heavy.lock npx tsx scripts/measure-release.ts [null/128/320,35/160/384,35/192/448]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ const PER_MS = SAMPLE_RATE / 1000;
 /** How far past a segment's end to look for its last loud sample. */
 const LOOK_PAST = 200 * PER_MS;
 
-const variants = (process.argv[2] ?? 'null/128,35/192').split(',').map((v) => {
+const variants = (process.argv[2] ?? 'null/128/320,35/160/384').split(',').map((v) => {
   const [db, postPad, hangover] = v.split('/');
   return {
     label: v,

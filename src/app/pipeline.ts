@@ -3,6 +3,7 @@ import { type Capture, prepareCaptureFilters, startCapture } from '../audio/capt
 import { AudioRing } from '../audio/ring';
 import { RestartPolicy, RunningClock, stopBudgetMs } from '../engine/liveness';
 import { SegmentLedger } from '../engine/segment-ledger';
+import { unstartedLookbackSamples } from '../engine/segmenter';
 import { createStatsBuffer, mergeSnapshots, Stat, viewStats } from '../shared/stats';
 import type {
   AudioSourceHandle,
@@ -521,7 +522,9 @@ export class DictationPipeline {
     await this.startStt(decision?.backend ?? 'auto', decision, undefined, files);
     const capture = this.capture;
     if (!capture) return;
-    const from = this.ledger.oldestNeeded() ?? this.vadPosition;
+    // Owed nothing, it still needs the start of a segment the voice detector has pending, pre-roll and all.
+    const from =
+      this.ledger.oldestNeeded() ?? Math.max(this.ledger.latestEnd(), this.vadPosition - unstartedLookbackSamples());
     await this.startTranscribing(capture.reconnect('stt', from));
   }
 

@@ -31,7 +31,9 @@ export class SegmentLedger {
   private lastEnd = 0;
 
   record(event: SegmentEvent): void {
-    if (event.type === 'pause' || event.type === 'quiet') return; // hints to the STT, not changes of state
+    // Hints to the STT, not changes of state: a replacement STT worker hears of the next
+    // pause afresh (at worst one partial runs in a pause it missed).
+    if (event.type === 'pause' || event.type === 'quiet') return;
     this.lastId = Math.max(this.lastId, event.id);
     if (event.type === 'start') {
       if (!this.settled.has(event.id) && !this.owed.has(event.id)) {
@@ -59,6 +61,11 @@ export class SegmentLedger {
     const events: SegmentEvent[] = [...this.owed.values()];
     if (this.open) events.push({ type: 'start', id: this.open.id, startSample: this.open.startSample });
     return events;
+  }
+
+  /** End of the newest ended segment: no segment still to come starts before it. */
+  latestEnd(): number {
+    return this.lastEnd;
   }
 
   /** The oldest sample a fresh STT worker will read, or null when it owes nothing. */

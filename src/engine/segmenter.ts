@@ -60,7 +60,8 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   // mid-sentence is bridged as often as with Silero alone up to 350 ms (16
   // and 12 of 16 at 250 and 350 ms, against 15 and 12), and no longer at
   // 450 ms (0 of 16, against 5). A 320 ms hangover bridged only 12 of 16 at
-  // 250 ms; 416 and 448 ms bridged no more at 350 ms than 384 does.
+  // 250 ms, 352 ms 4 of 16 at 350 ms; 416 ms bridged no more than 384, and
+  // 448 ms one more at 350 ms and at 450 ms.
   releaseBelowLoudestDb: 35,
   // Long enough to span a segment's end and Silero's tail after it, which
   // would otherwise start a segment of its own; short enough that a cough
@@ -202,7 +203,7 @@ export class Segmenter {
   }
 
   /**
-   * Silero's probability stays high for 100–300 ms after the sound stops; a
+   * Silero's probability stays high for 60–630 ms after the sound stops; a
    * segment waited for that tail before its hangover even began, and the tail
    * could start a segment of its own. A frame far below the loudest of the
    * last few seconds is silence already. In a room whose noise is within that
@@ -268,6 +269,23 @@ export class Segmenter {
     this.frames = carried;
     events.push({ type: 'start', id: this.id, startSample: at });
   }
+}
+
+/**
+ * How far before the detector's read position a segment that has not
+ * started yet may still begin: an onset can wait as 'pending' while fewer
+ * than `minSpeechMs` of its frames are speech, each gap between them shorter
+ * than the hangover, and the segment then begins its pre-roll before that
+ * onset. A replaced speech worker owed nothing is given audio from this far
+ * back, so such a segment's first samples are there for it.
+ */
+export function unstartedLookbackSamples(o: SegmenterOptions = DEFAULT_SEGMENTER_OPTIONS): number {
+  const perMs = o.sampleRate / 1000;
+  const speechFrames = Math.max(1, Math.ceil((o.minSpeechMs * perMs) / o.frameSamples));
+  const hangoverFrames = Math.max(1, Math.ceil((o.hangoverMs * perMs) / o.frameSamples));
+  // The onset frame, then each further speech frame up to a hangover later; the last one confirms.
+  const pendingFrames = (speechFrames - 1) * hangoverFrames;
+  return Math.round(o.preRollMs * perMs) + pendingFrames * o.frameSamples;
 }
 
 /** A frame this far below the loudest in the search window counts as a pause. */

@@ -92,7 +92,8 @@ export class TranscriptionScheduler {
    * The open segment, while its speaker is silent: no partial starts then. A
    * partial's encoder run cannot be stopped midway, and one started in the
    * silence would hold the model when the early decode of the pause (or the
-   * final) wants it; a partial of the words so far says nothing new anyway.
+   * final) wants it; that decode shows the same words soon after, as the
+   * final or, if the speaker goes on, the next partial.
    */
   private quietSegment: number | null = null;
   /** The speculative decode's outcome, used when the segment's end confirms the same range. */

@@ -76,8 +76,9 @@ export type SegmentEvent =
   | { type: 'pause'; id: number; startSample: number; endSample: number }
   /**
    * The speaker fell silent (`quiet`), or spoke again before the segment
-   * ended: while quiet, the STT worker starts no partial, so none is still
-   * running when the early decode of a 'pause' wants the model.
+   * ended: while quiet, the STT worker starts no partial, so no partial
+   * started in the silence holds the model when the early decode of a
+   * 'pause' wants it.
    */
   | { type: 'quiet'; id: number; quiet: boolean }
   /** The segment will never end (its VAD worker was replaced); it is re-detected under a new id. */

@@ -60,8 +60,8 @@ async function instrument(page: Page): Promise<void> {
     type Hooks = {
       workers: { name: string; worker: Worker }[];
       nodes: AudioWorkletNode[];
-      /** Kill these workers right after the page sends the STT its n-th segment end. */
-      killAfterEnd: { n: number; names: string[] } | null;
+      /** Kill these workers as the page sends the STT its n-th segment end, before it can answer. */
+      killAtEnd: { n: number; names: string[] } | null;
       endsSent: number;
       /** Never deliver segment ends to the STT from now on: their finals can never come. */
       swallowEnds: boolean;
@@ -73,7 +73,7 @@ async function instrument(page: Page): Promise<void> {
     const hooks: Hooks = {
       workers: [],
       nodes: [],
-      killAfterEnd: null,
+      killAtEnd: null,
       endsSent: 0,
       swallowEnds: false,
       delaySttLoadMs: 0,
@@ -135,14 +135,17 @@ async function instrument(page: Page): Promise<void> {
           setTimeout(() => super.postMessage(message, transfer as Transferable[]), hooks.delaySttLoadMs);
           return;
         }
-        super.postMessage(message, transfer as Transferable[]);
-        if (!isEnd) return;
-        hooks.endsSent++;
-        const plan = hooks.killAfterEnd;
-        if (plan && hooks.endsSent === plan.n) {
-          hooks.killAfterEnd = null;
-          hooks.kill(plan.names);
+        if (isEnd) {
+          hooks.endsSent++;
+          const plan = hooks.killAtEnd;
+          // Killed as the end goes out, before the worker can answer it: the final is owed for sure.
+          // (Killed just after, a worker that had the final decoded early still got it out.)
+          if (plan && hooks.endsSent === plan.n) {
+            hooks.killAtEnd = null;
+            hooks.kill(plan.names);
+          }
         }
+        super.postMessage(message, transfer as Transferable[]);
       }
     };
     const NativeNode = window.AudioWorkletNode;
@@ -276,7 +279,7 @@ for (const path of PATHS) {
       const browser = await open(path);
       try {
         await browser.page.evaluate(() => {
-          (window as unknown as { __faults: { killAfterEnd: unknown } }).__faults.killAfterEnd = {
+          (window as unknown as { __faults: { killAtEnd: unknown } }).__faults.killAtEnd = {
             n: 2,
             names: ['utter-stt'],
           };
@@ -335,7 +338,7 @@ test('both workers dying at the end of the first sentence, and the voice detecto
   const browser = await open('isolated');
   try {
     await browser.page.evaluate(() => {
-      (window as unknown as { __faults: { killAfterEnd: unknown } }).__faults.killAfterEnd = {
+      (window as unknown as { __faults: { killAtEnd: unknown } }).__faults.killAtEnd = {
         n: 1,
         names: ['utter-vad', 'utter-stt'],
       };

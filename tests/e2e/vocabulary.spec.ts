@@ -34,6 +34,8 @@ test('a listed rare name comes out spelled as listed, a replacement line rewrite
       'Thessaloniki\ntwo tickets => 2 tickets',
     );
     // Files get the list too: the same recording, transcribed as a file into a session of its own.
+    // The file picker opens once both models are in again.
+    await expect(page.getByLabel('Transcribe a file')).toBeEnabled({ timeout: 60_000 });
     await page.getByLabel('Transcribe a file').setInputFiles(join(FIXTURES, 'vocabulary-tickets-44k.wav'));
     await expect(page.getByLabel('Session name')).toHaveValue(/vocabulary-tickets-44k/, { timeout: 60_000 });
     const fromFile = await transcriptText(page);

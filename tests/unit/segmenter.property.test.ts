@@ -6,6 +6,7 @@ import {
   type FrameRecord,
   Segmenter,
   type SegmenterOptions,
+  unstartedLookbackSamples,
 } from '../../src/engine/segmenter';
 import type { DetectedSegmentEvent as SegmentEvent } from '../../src/shared/types';
 
@@ -580,6 +581,51 @@ describe('Segmenter: properties with random valid options', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('unstartedLookbackSamples', () => {
+  it('bounds how far before the position where it had not started yet a segment begins', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constant(DEFAULT_SEGMENTER_OPTIONS), optionsArb('cut'), optionsArb('noRoom')),
+        fc.array(runArb(250), { maxLength: 40 }),
+        offsetArb,
+        (o, runs, offset) => {
+          const input = expand(runs, [], o);
+          const { events } = drive(new Segmenter(o), input, offset, o.frameSamples);
+          const splitAt = new Set(events.filter((e) => e.type === 'end' && e.reason === 'split').map((e) => e.frame));
+          const lookback = unstartedLookbackSamples(o);
+          for (const e of events) {
+            // A start after a split continues speech already under way: not one that was pending.
+            if (e.type !== 'start' || splitAt.has(e.frame)) continue;
+            // Before the frame that confirmed it, the segment had not started.
+            expect(e.startSample).toBeGreaterThanOrEqual(offset + e.frame * o.frameSamples - lookback);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is as long as the longest pending phase and its pre-roll: the bound is reached', () => {
+    const o = DEFAULT_SEGMENTER_OPTIONS;
+    const hangoverFrames = Math.ceil(ms(o, o.hangoverMs) / o.frameSamples);
+    const speechFrames = Math.ceil(ms(o, o.minSpeechMs) / o.frameSamples);
+    // Single speech frames, each followed by one frame less than a hangover of silence.
+    const probabilities: number[] = [];
+    for (let i = 0; i < speechFrames - 1; i++) probabilities.push(0.9, ...Array<number>(hangoverFrames - 1).fill(0));
+    probabilities.push(0.9);
+    const offset = 1_000_000;
+    const { events } = drive(
+      new Segmenter(),
+      { probabilities, rms: [], flushBefore: new Set() },
+      offset,
+      o.frameSamples,
+    );
+    const start = events.find((e) => e.type === 'start');
+    expect(start?.frame).toBe(probabilities.length - 1);
+    expect(start?.startSample).toBe(offset + (probabilities.length - 1) * o.frameSamples - unstartedLookbackSamples(o));
   });
 });
 
