@@ -523,8 +523,7 @@ export class DictationPipeline {
     const capture = this.capture;
     if (!capture) return;
     // Owed nothing, it still needs the start of a segment the voice detector has pending, pre-roll and all.
-    const from =
-      this.ledger.oldestNeeded() ?? Math.max(this.ledger.latestEnd(), this.vadPosition - unstartedLookbackSamples());
+    const from = this.ledger.sttResumePoint(this.vadPosition - unstartedLookbackSamples());
     await this.startTranscribing(capture.reconnect('stt', from));
   }
 

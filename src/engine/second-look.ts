@@ -25,22 +25,24 @@ export interface SecondLook {
   shouldContinue: () => boolean;
 }
 
+/** Whether a final of this many samples gets a second look: its decode must then keep its encoding. */
+export function hasSecondLook(samples: number): boolean {
+  return samples <= SHORT_SEGMENT_SAMPLES;
+}
+
 /** The final's text after the second look: the decode's own text when neither applies. */
 export async function secondLook({ audio, result, rescue, model, shouldContinue }: SecondLook): Promise<string> {
   const text = detokenize(result.tokens);
   // Only a short decode that ended by itself: a budget run out says nothing about the end.
-  if (audio.length > SHORT_SEGMENT_SAMPLES || !result.finished || !result.encoding) return text;
+  if (!hasSecondLook(audio.length) || !result.finished || !result.encoding) return text;
   const scorer = model.scorer(result.encoding, shouldContinue);
   if (result.tokens.length === 0) {
     const words = await wordsAfterAll(audio, scorer, model, shouldContinue);
     if (!words?.encoding) return text;
+    const wordsText = detokenize(words.tokens);
     // A command said alone can come back as words too ("comma" → "Tunnel.").
-    const command = rescue?.rescue(
-      detokenize(words.tokens),
-      words.tokens,
-      model.scorer(words.encoding, shouldContinue),
-    );
-    return (await command) ?? detokenize(words.tokens);
+    const command = rescue?.rescue(wordsText, words.tokens, model.scorer(words.encoding, shouldContinue));
+    return (await command) ?? wordsText;
   }
   return (await rescue?.rescue(text, result.tokens, scorer)) ?? text;
 }

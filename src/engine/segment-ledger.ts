@@ -63,16 +63,21 @@ export class SegmentLedger {
     return events;
   }
 
-  /** End of the newest ended segment: no segment still to come starts before it. */
-  latestEnd(): number {
-    return this.lastEnd;
-  }
-
   /** The oldest sample a fresh STT worker will read, or null when it owes nothing. */
   oldestNeeded(): number | null {
     const starts = [...this.owed.values()].map((e) => e.startSample);
     if (this.open) starts.push(this.open.startSample);
     return starts.length > 0 ? Math.min(...starts) : null;
+  }
+
+  /**
+   * Where a fresh STT worker should start reading: the oldest audio it owes
+   * a final, or, owing nothing, `earliestUnstarted` (where a segment the VAD
+   * has not started yet may still begin), never before the last ended
+   * segment's end.
+   */
+  sttResumePoint(earliestUnstarted: number): number {
+    return this.oldestNeeded() ?? Math.max(this.lastEnd, earliestUnstarted);
   }
 
   /**

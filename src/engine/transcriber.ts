@@ -3,9 +3,9 @@ import { type PipelineStats, Stat } from '../shared/stats';
 import { SAMPLE_RATE } from '../shared/types';
 import { guardFinal } from './final-guard';
 import type { MoonshineModel } from './moonshine';
-import { secondLook } from './second-look';
+import { hasSecondLook, secondLook } from './second-look';
 import { ScoringAbandoned } from './sequence-scorer';
-import { type DecodeBiasing, SHORT_SEGMENT_SAMPLES } from './short-segment';
+import type { DecodeBiasing } from './short-segment';
 import { anchorToSpeech } from './speech-anchor';
 import type { TranscribeOutcome, TranscribeRequest } from './stt-scheduler';
 import { detokenize } from './tokenizer';
@@ -55,7 +55,7 @@ export class RingTranscriber {
     const draft = this.previous?.segmentId === request.segmentId ? this.previous.tokens : undefined;
     const rescue = this.biasing?.().rescueFor(usable.length);
     // A short final's encoding is kept for its second look (second-look.ts).
-    const keepEncoding = request.kind === 'final' && usable.length <= SHORT_SEGMENT_SAMPLES;
+    const keepEncoding = request.kind === 'final' && hasSecondLook(usable.length);
     const result = await this.model.decode(usable, { shouldContinue, biasing, draft, keepEncoding });
     if (!result.aborted) this.previous = { segmentId: request.segmentId, tokens: result.tokens };
     const decoded = detokenize(result.tokens);

@@ -1,9 +1,9 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { type AudioSource, openAudioSource } from '../audio/source';
-import { secondLook } from '../engine/second-look';
+import { hasSecondLook, secondLook } from '../engine/second-look';
 import { ScoringAbandoned } from '../engine/sequence-scorer';
-import { DecodeBiasing, SHORT_SEGMENT_SAMPLES } from '../engine/short-segment';
+import { DecodeBiasing } from '../engine/short-segment';
 import { anchorToSpeech } from '../engine/speech-anchor';
 import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
 import { biasTokenizer, detokenize } from '../engine/tokenizer';
@@ -153,7 +153,7 @@ const api = {
       const result = await loaded.model.decode(range, {
         shouldContinue,
         biasing: fileBiasing.forSamples(range.length),
-        keepEncoding: range.length <= SHORT_SEGMENT_SAMPLES,
+        keepEncoding: hasSecondLook(range.length),
       });
       if (result.aborted) throw new DOMException('Cancelled', 'AbortError');
       // As dictation does: a short segment ended at once gets its words back (no commands in files).

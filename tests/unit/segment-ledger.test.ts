@@ -390,6 +390,18 @@ describe('exactly once', () => {
   });
 });
 
+describe('sttResumePoint', () => {
+  it('is the oldest owed audio, else where an unstarted segment may begin, never before the last end', () => {
+    expect(ledgerOf(start(1, 5), end(1, 5, 10), start(2, 20)).sttResumePoint(0)).toBe(5);
+    const ledger = ledgerOf(start(1, 5), end(1, 5, 100));
+    ledger.finalReceived(1);
+    // Owed nothing: a pending segment may begin well before the detector's position...
+    expect(ledger.sttResumePoint(400)).toBe(400);
+    // ...but never before the end of the last segment.
+    expect(ledger.sttResumePoint(60)).toBe(100);
+  });
+});
+
 describe('owedSamples', () => {
   it('adds up the owed segments and the open one up to a given end', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 100), start(2, 200), end(2, 200, 260), start(3, 300));
