@@ -261,6 +261,24 @@ if needs commands-44k.wav; then
   finish "$TMP/c44.wav" commands-44k.wav
 fi
 
+# --- stop-dictation-44k.wav: "stop dictation" said alone stops ---------------
+# A sentence, "stop dictation" said alone, and a sentence that must never be
+# transcribed: 1 s of silence before the command, 2.5 s after it (dictation
+# has stopped by then: the command's final comes ~0.5 s after it is said).
+# Expected (tests/e2e/commands.spec.ts): only "I will send the letter on Friday",
+# and dictation stops by itself. tests/integration/commands.test.ts hears
+# "stop dictation" said alone in all four of its voices.
+if needs stop-dictation-44k.wav; then
+  speak "I will send the letter on Friday" "$TMP/sd0.wav"
+  speak "stop dictation" "$TMP/sd1.wav"
+  speak "These words come later and are never written" "$TMP/sd2.wav"
+  silence 1.0 "$TMP/sd-s1.wav"
+  silence 2.5 "$TMP/sd-s2.wav"
+  "${SOX[@]}" "$TMP/sd-s1.wav" "$TMP/sd0.wav" "$TMP/sd-s1.wav" "$TMP/sd1.wav" "$TMP/sd-s2.wav" "$TMP/sd2.wav" "$TMP/sd-s1.wav" \
+    -r 44100 -c 1 -b 16 -e signed-integer "$TMP/sd44.wav" rate -v
+  finish "$TMP/sd44.wav" stop-dictation-44k.wav
+fi
+
 # --- long.wav: ~40 s of speech with no pause longer than 0.3 s ---------------
 if needs long.wav; then
   parts=()

@@ -33,7 +33,7 @@ const MAX_RECORDS = 10_000;
  * Only in the bench build (`__BENCH__`) and with `?bench` in the URL: lets the benchmark measure latency on the
  * audio clock and run the workers on fixed clips. Nothing is installed otherwise.
  */
-export function installBenchHook(pipeline: DictationPipeline): ((result: TranscriptionResult) => void) | null {
+export default function installBenchHook(pipeline: DictationPipeline): ((result: TranscriptionResult) => void) | null {
   if (!new URLSearchParams(location.search).has('bench')) return null;
   const hook: BenchHook = {
     results: [],

@@ -3,7 +3,6 @@ import { type Capture, prepareCaptureFilters, startCapture } from '../audio/capt
 import { AudioRing } from '../audio/ring';
 import { RestartPolicy, RunningClock, stopBudgetMs } from '../engine/liveness';
 import { SegmentLedger } from '../engine/segment-ledger';
-import { unstartedLookbackSamples } from '../engine/segmenter';
 import { createStatsBuffer, mergeSnapshots, Stat, viewStats } from '../shared/stats';
 import type {
   AudioSourceHandle,
@@ -370,11 +369,14 @@ export class DictationPipeline {
       await releaseCapture(capture);
       throw new Error('The speech models are not running; press Retry');
     }
-    this.ledger.clear();
+    this.ledger.clear(startSample);
     this.vadPosition = startSample;
     this.capture = capture;
     try {
-      await Promise.all([this.transcribeOnceLoaded(capture), this.startDetecting(capture.sources.vad)]);
+      await Promise.all([
+        this.transcribeOnceLoaded(capture),
+        this.startDetecting(capture.sources.vad, this.ledger.vadResumePoint()),
+      ]);
     } catch (error) {
       this.capture = null;
       await releaseCapture(capture);
@@ -522,16 +524,14 @@ export class DictationPipeline {
     await this.startStt(decision?.backend ?? 'auto', decision, undefined, files);
     const capture = this.capture;
     if (!capture) return;
-    // Owed nothing, it still needs the start of a segment the voice detector has pending, pre-roll and all.
-    const from = this.ledger.sttResumePoint(this.vadPosition - unstartedLookbackSamples());
-    await this.startTranscribing(capture.reconnect('stt', from));
+    await this.startTranscribing(capture.reconnect('stt', this.ledger.sttResumePoint()));
   }
 
   private async restartVad(): Promise<void> {
     await this.startVad(undefined, prefetchModelFiles(this.modelUrls().models, [MODEL_FILES.silero]));
     const capture = this.capture;
     if (!capture) return;
-    const resume = this.ledger.vadResumePoint(this.vadPosition);
+    const resume = this.ledger.vadResumePoint();
     // The open segment is found again from its start under a new id; the STT forgets the old one.
     if (resume.cancel !== null) this.record({ type: 'cancel', id: resume.cancel });
     await this.startDetecting(capture.reconnect('vad', resume.fromSample), resume);

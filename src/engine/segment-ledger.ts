@@ -16,8 +16,14 @@ export interface OwedRange {
  *  - a replaced STT worker is given every segment still owed a final, and
  *    the open one, so no sentence is lost;
  *  - a replaced VAD worker resumes at the open segment (cancelled, and found
- *    again under a new id) or after the last ended one, never earlier, so no
- *    sentence is transcribed twice.
+ *    again under a new id) or at the last ended one's end, never earlier, so
+ *    no sentence is transcribed twice.
+ * Either replacement, owing nothing, reads from the last segment's end: the
+ * voice detector may have a segment pending there, or one whose start is
+ * still on its way to this thread, and no segment begins before that end
+ * (the segmenter's floor). Where the detector had read to is no bound: a
+ * pending segment begins up to its pre-roll and onset before it, and the
+ * position can arrive ahead of the events.
  * Events are idempotent: replays and late duplicates change nothing.
  */
 export class SegmentLedger {
@@ -27,7 +33,7 @@ export class SegmentLedger {
   /** Segments whose final (or gap) has arrived, or that were cancelled: never owed again. */
   private readonly settled = new Set<number>();
   private lastId = 0;
-  /** End of the newest ended segment: no later segment may start before it. */
+  /** End of the newest ended segment, or the dictation's first sample: no later segment may start before it. */
   private lastEnd = 0;
 
   record(event: SegmentEvent): void {
@@ -70,14 +76,9 @@ export class SegmentLedger {
     return starts.length > 0 ? Math.min(...starts) : null;
   }
 
-  /**
-   * Where a fresh STT worker should start reading: the oldest audio it owes
-   * a final, or, owing nothing, `earliestUnstarted` (where a segment the VAD
-   * has not started yet may still begin), never before the last ended
-   * segment's end.
-   */
-  sttResumePoint(earliestUnstarted: number): number {
-    return this.oldestNeeded() ?? Math.max(this.lastEnd, earliestUnstarted);
+  /** Where a fresh STT worker should start reading: the oldest audio it owes a final, or the last end. */
+  sttResumePoint(): number {
+    return this.oldestNeeded() ?? this.lastEnd;
   }
 
   /**
@@ -85,14 +86,14 @@ export class SegmentLedger {
    * the open segment to cancel (it is found again from its start), and the
    * floor before which it must not start a segment.
    */
-  vadResumePoint(fallback: number): {
+  vadResumePoint(): {
     fromSample: number;
     firstId: number;
     cancel: number | null;
     floorSample: number;
   } {
     return {
-      fromSample: this.open ? this.open.startSample : Math.max(this.lastEnd, fallback),
+      fromSample: this.open ? this.open.startSample : this.lastEnd,
       firstId: this.lastId + 1,
       cancel: this.open?.id ?? null,
       floorSample: this.lastEnd,
@@ -140,12 +141,12 @@ export class SegmentLedger {
     return ranges;
   }
 
-  /** A new dictation: its samples and segment ids are numbered afresh. */
-  clear(): void {
+  /** A new dictation, whose audio begins at `firstSample`: its segment ids are numbered afresh. */
+  clear(firstSample: number): void {
     this.open = null;
     this.owed.clear();
     this.settled.clear();
     this.lastId = 0;
-    this.lastEnd = 0;
+    this.lastEnd = firstSample;
   }
 }

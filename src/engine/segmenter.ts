@@ -271,23 +271,6 @@ export class Segmenter {
   }
 }
 
-/**
- * How far before the detector's read position a segment that has not
- * started yet may still begin: an onset can wait as 'pending' while fewer
- * than `minSpeechMs` of its frames are speech, each gap between them shorter
- * than the hangover, and the segment then begins its pre-roll before that
- * onset. A replaced speech worker owed nothing is given audio from this far
- * back, so such a segment's first samples are there for it.
- */
-export function unstartedLookbackSamples(o: SegmenterOptions = DEFAULT_SEGMENTER_OPTIONS): number {
-  const perMs = o.sampleRate / 1000;
-  const speechFrames = Math.max(1, Math.ceil((o.minSpeechMs * perMs) / o.frameSamples));
-  const hangoverFrames = Math.max(1, Math.ceil((o.hangoverMs * perMs) / o.frameSamples));
-  // The onset frame, then each further speech frame up to a hangover later; the last one confirms.
-  const pendingFrames = (speechFrames - 1) * hangoverFrames;
-  return Math.round(o.preRollMs * perMs) + pendingFrames * o.frameSamples;
-}
-
 /** A frame this far below the loudest in the search window counts as a pause. */
 const QUIET_BELOW_LOUDEST_DB = 30;
 

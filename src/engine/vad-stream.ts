@@ -11,7 +11,7 @@ export interface VadStreamOptions {
   fromSample?: number;
   /** First segment id (default 1). */
   firstId?: number;
-  /** No segment starts before this sample (the end of the last segment already transcribed). */
+  /** No segment starts before this sample: the dictation's first, or the end of the last segment already transcribed. */
   floorSample?: number;
 }
 

@@ -6,7 +6,7 @@ import { ScoringAbandoned } from '../engine/sequence-scorer';
 import { DecodeBiasing } from '../engine/short-segment';
 import { anchorToSpeech } from '../engine/speech-anchor';
 import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
-import { biasTokenizer, detokenize } from '../engine/tokenizer';
+import { biasTokenizer } from '../engine/tokenizer';
 import { RingTranscriber } from '../engine/transcriber';
 import { createStatsBuffer, PipelineStats, Stat } from '../shared/stats';
 import type {
@@ -20,6 +20,7 @@ import type {
   TranscriptionResult,
   VocabularyTerms,
 } from '../shared/types';
+import { sttBenchCalls } from './bench-calls';
 import { holdLifeLock } from './life-lock';
 import { compiledRuntimes } from './ort-runtime';
 import { type LoadedStt, loadStt } from './stt-loader';
@@ -207,25 +208,10 @@ const api = {
   },
 };
 
-/** Benchmark-only calls: compiled out of production builds (`__BENCH__`). */
-const benchApi = {
-  /**
-   * Transcribes one clip outside dictation. Refused while dictating: one
-   * session must not run two decodes at once.
-   */
-  async transcribeClip(samples: Float32Array): Promise<{ text: string; inferenceMs: number }> {
-    if (!loaded) throw new Error('Speech model is not loaded yet');
-    if (session) throw new Error('Busy dictating');
-    // The model would hold this decode back until warm anyway: wait outside the timing.
-    await loaded.model.whenWarm();
-    const t0 = performance.now();
-    const result = await loaded.model.decode(samples);
-    return { text: detokenize(result.tokens), inferenceMs: performance.now() - t0 };
-  },
-};
+const benchCalls = () => sttBenchCalls({ model: () => loaded?.model ?? null, dictating: () => session !== null });
 
 export type SttApi = typeof api;
 /** What the bench build's worker answers. */
-export type SttBenchApi = typeof api & typeof benchApi;
+export type SttBenchApi = typeof api & ReturnType<typeof benchCalls>;
 surfaceUnhandledRejections(self);
-Comlink.expose(__BENCH__ ? { ...api, ...benchApi } : api);
+Comlink.expose(__BENCH__ ? { ...api, ...benchCalls() } : api);

@@ -17,6 +17,7 @@ import {
   type ProgressCallback,
   type VadStatusEvent,
 } from '../shared/types';
+import { vadBenchCalls } from './bench-calls';
 import { modelBytes, releaseBytes } from './fetch-progress';
 import { holdLifeLock } from './life-lock';
 import { compiledRuntimes, createSession, loadOrt } from './ort-runtime';
@@ -60,8 +61,9 @@ const api = {
   /**
    * Starts detecting speech. Every event goes to `onStatus`, numbered; the
    * main thread records segment events and passes them on to the STT worker.
-   * A replacement worker passes `resume` to carry on from its predecessor's
-   * position, segment numbering and floor.
+   * `resume` says where to begin reading, the first segment id and the floor:
+   * the dictation's first sample, or where a replaced worker's predecessor
+   * left off (SegmentLedger.vadResumePoint).
    */
   start(
     handle: AudioSourceHandle,
@@ -168,24 +170,6 @@ const api = {
   },
 };
 
-/** Benchmark-only calls: compiled out of production builds (`__BENCH__`). */
-const benchApi = {
-  /** Milliseconds Silero takes per 512-sample frame of `samples`. */
-  async measureFrames(samples: Float32Array): Promise<number[]> {
-    if (!vad) throw new Error('Voice detector is not loaded yet');
-    if (session) throw new Error('Busy dictating');
-    const times: number[] = [];
-    vad.reset();
-    for (let at = 0; at + VAD_FRAME_SAMPLES <= samples.length; at += VAD_FRAME_SAMPLES) {
-      const t0 = performance.now();
-      await vad.probability(samples.slice(at, at + VAD_FRAME_SAMPLES));
-      times.push(performance.now() - t0);
-    }
-    vad.reset();
-    return times;
-  },
-};
-
 function reportAndStop(error: unknown): void {
   api.stop();
   // Surfaces as the worker's `error` event, which the app reports.
@@ -194,8 +178,10 @@ function reportAndStop(error: unknown): void {
   });
 }
 
+const benchCalls = () => vadBenchCalls({ vad: () => vad, dictating: () => session !== null });
+
 export type VadApi = typeof api;
 /** What the bench build's worker answers. */
-export type VadBenchApi = typeof api & typeof benchApi;
+export type VadBenchApi = typeof api & ReturnType<typeof benchCalls>;
 surfaceUnhandledRejections(self);
-Comlink.expose(__BENCH__ ? { ...api, ...benchApi } : api);
+Comlink.expose(__BENCH__ ? { ...api, ...benchCalls() } : api);

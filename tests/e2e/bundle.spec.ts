@@ -5,9 +5,10 @@ import { expect, test } from '@playwright/test';
 /** Names that exist only for `npm run bench`; none may ship in the production build. */
 const BENCH_ONLY = ['__utterBench', 'transcribeClip', 'measureFrames', 'measureVadFrames', 'installBenchHook'];
 
+/** The app's scripts, and their source maps: the sources embedded there must not carry bench code either. */
 function scripts(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.(m?js)$/.test(f) && !f.startsWith('ort/'))
+    .filter((f) => /\.(m?js|js\.map)$/.test(f) && !f.startsWith('ort/'))
     .map((f) => join(dir, f));
 }
 

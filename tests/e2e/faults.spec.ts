@@ -60,8 +60,11 @@ async function instrument(page: Page): Promise<void> {
     type Hooks = {
       workers: { name: string; worker: Worker }[];
       nodes: AudioWorkletNode[];
-      /** Kill these workers as the page sends the STT its n-th segment end, before it can answer. */
-      killAtEnd: { n: number; names: string[] } | null;
+      /**
+       * Kill these workers as the page sends the STT its n-th segment end, before it can answer;
+       * with `afterMs`, that long after it went out instead.
+       */
+      killAtEnd: { n: number; names: string[]; afterMs?: number } | null;
       endsSent: number;
       /** Never deliver segment ends to the STT from now on: their finals can never come. */
       swallowEnds: boolean;
@@ -142,7 +145,8 @@ async function instrument(page: Page): Promise<void> {
           // (Killed just after, a worker that had the final decoded early still got it out.)
           if (plan && hooks.endsSent === plan.n) {
             hooks.killAtEnd = null;
-            hooks.kill(plan.names);
+            if (plan.afterMs === undefined) hooks.kill(plan.names);
+            else setTimeout(() => hooks.kill(plan.names), plan.afterMs);
           }
         }
         super.postMessage(message, transfer as Transferable[]);
@@ -290,6 +294,27 @@ for (const path of PATHS) {
             () => (window as unknown as { __faults: { endsSent: number } }).__faults.endsSent,
           ),
         ).toBeGreaterThan(2);
+        await expectNoWordsLost(path, transcript, browser.page);
+        expect(await restarts(browser.page)).toBe(1);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    test('the voice detector dying as the next sentence begins loses no words', async () => {
+      const browser = await open(path);
+      try {
+        // steady-44k.wav: the second sentence's speech begins ~0.35 s after the first one's end goes out, and
+        // the detector confirms it ~0.6 s after. Killed in between, it dies with the onset pending: nothing
+        // on the page says a segment began, and the replacement must find it from its first word.
+        await browser.page.evaluate(() => {
+          (window as unknown as { __faults: { killAtEnd: unknown } }).__faults.killAtEnd = {
+            n: 1,
+            names: ['utter-vad'],
+            afterMs: 500,
+          };
+        });
+        const transcript = await dictate(browser.page);
         await expectNoWordsLost(path, transcript, browser.page);
         expect(await restarts(browser.page)).toBe(1);
       } finally {

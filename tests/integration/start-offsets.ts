@@ -30,6 +30,8 @@ export interface OffsetReading {
   leadMs: number;
   /** The finals, joined. */
   text: string;
+  /** Each segment's final. */
+  finals: string[];
   segments: number;
   /** Segments whose speech-anchored cut met the segment's start, or its end. */
   cutMetStart: number;
@@ -38,12 +40,15 @@ export interface OffsetReading {
 
 /**
  * Reads a fixture at `offsets` start points spread over 0–400 ms (the same
- * points every call), with `terms` as the person's Vocabulary list.
+ * points every call), with `terms` as the person's Vocabulary list, and the
+ * decoder leaning towards voice commands unless `commands` is false (the
+ * setting turned off).
  */
 export async function readAtStartOffsets(
   fixture: string,
   offsets: number,
   terms: readonly string[] = [],
+  commands = true,
 ): Promise<OffsetReading[]> {
   const wav = new wavefile.WaveFile(readFileSync(fixture));
   wav.toBitDepth('32f');
@@ -52,7 +57,7 @@ export async function readAtStartOffsets(
   ort.env.logLevel = 'error';
   const model = await loadMoonshine();
   const vad = await loadSilero();
-  const biasing = DecodeBiasing.build(terms, true, biasTokenizer);
+  const biasing = DecodeBiasing.build(terms, commands, biasTokenizer);
 
   const readings: OffsetReading[] = [];
   for (let run = 0; run < offsets; run++) {
@@ -66,6 +71,7 @@ export async function readAtStartOffsets(
     const reading = {
       leadMs: (leadInput / inputRate) * 1000,
       text: '',
+      finals: [] as string[],
       segments: ends.length,
       cutMetStart: 0,
       cutMetEnd: 0,
@@ -84,6 +90,7 @@ export async function readAtStartOffsets(
       texts.push(outcome.text);
     }
     reading.text = texts.join(' ');
+    reading.finals = texts;
     readings.push(reading);
   }
   return readings;

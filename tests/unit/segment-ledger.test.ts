@@ -26,31 +26,32 @@ describe('SegmentLedger', () => {
     const ledger = new SegmentLedger();
     expect(ledger.replay()).toEqual([]);
     expect(ledger.pendingFinals).toBe(0);
-    expect(ledger.vadResumePoint(1234)).toEqual({ fromSample: 1234, firstId: 1, cancel: null, floorSample: 0 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 0, firstId: 1, cancel: null, floorSample: 0 });
+    // A dictation that begins later on the page's timeline resumes no earlier than its first sample.
+    ledger.clear(1234);
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 1234, firstId: 1, cancel: null, floorSample: 1234 });
+    expect(ledger.sttResumePoint()).toBe(1234);
   });
 
   it('an open segment is replayed as its start and is where a new VAD resumes', () => {
     const ledger = ledgerOf(start(1, 16_000));
     expect(ledger.replay()).toEqual([start(1, 16_000)]);
     expect(ledger.pendingFinals).toBe(0);
-    // The open segment's start wins over any fallback, before or after it.
-    expect(ledger.vadResumePoint(99_999)).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1, floorSample: 0 });
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1, floorSample: 0 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1, floorSample: 0 });
   });
 
   it('an ended segment is owed a final until it arrives', () => {
     const ledger = ledgerOf(start(1, 100), end(1, 100, 900));
     expect(ledger.replay()).toEqual([end(1, 100, 900)]);
     expect(ledger.pendingFinals).toBe(1);
-    // Nothing open: resume after the last end, or later if the VAD had read further.
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
-    expect(ledger.vadResumePoint(5000)).toEqual({ fromSample: 5000, firstId: 2, cancel: null, floorSample: 900 });
+    // Nothing open: resume at the last end, where a segment the detector had pending may begin.
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
 
     ledger.finalReceived(1);
     expect(ledger.replay()).toEqual([]);
     expect(ledger.pendingFinals).toBe(0);
     // The final does not move the resume point back.
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
   });
 
   it('replays owed ends oldest first, then the open start last', () => {
@@ -66,7 +67,7 @@ describe('SegmentLedger', () => {
     ledger.finalReceived(2);
     expect(ledger.replay()).toEqual([end(1, 0, 100, 'split'), end(3, 300, 400), start(4, 500)]);
     expect(ledger.pendingFinals).toBe(2);
-    expect(ledger.vadResumePoint(450)).toEqual({ fromSample: 500, firstId: 5, cancel: 4, floorSample: 400 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 500, firstId: 5, cancel: 4, floorSample: 400 });
   });
 
   it('keeps owed ends in the order they ended even when their finals arrive out of order', () => {
@@ -91,13 +92,13 @@ describe('SegmentLedger', () => {
   it('a cancel closes the open segment without owing a final, and its id is never reused', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50), cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
-    expect(ledger.vadResumePoint(70)).toEqual({ fromSample: 70, firstId: 3, cancel: null, floorSample: 10 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 10, firstId: 3, cancel: null, floorSample: 10 });
   });
 
   it('a cancel or end for another id leaves the open segment open', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(5, 50), cancel(4), end(1, 0, 10));
     expect(ledger.replay()).toEqual([end(1, 0, 10), start(5, 50)]);
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 6, cancel: 5, floorSample: 10 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 50, firstId: 6, cancel: 5, floorSample: 10 });
   });
 
   it("ignores 'pause' hints: the paused segment stays open and nothing is owed", () => {
@@ -105,27 +106,27 @@ describe('SegmentLedger', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50), pause);
     expect(ledger.replay()).toEqual([end(1, 0, 10), start(2, 50)]);
     expect(ledger.pendingFinals).toBe(1);
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
     // Even a stray one for an id never started.
     ledger.record({ type: 'pause', id: 9, startSample: 0, endSample: 5000 });
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
   });
 
   it('firstId follows the highest id seen, whatever the event', () => {
-    expect(ledgerOf(start(7, 0)).vadResumePoint(0).firstId).toBe(8);
-    expect(ledgerOf(start(7, 0), cancel(9)).vadResumePoint(0).firstId).toBe(10);
+    expect(ledgerOf(start(7, 0)).vadResumePoint().firstId).toBe(8);
+    expect(ledgerOf(start(7, 0), cancel(9)).vadResumePoint().firstId).toBe(10);
     // A replacement VAD numbered from firstId: its ids keep growing.
-    expect(ledgerOf(start(7, 0), cancel(7), start(8, 0), end(8, 0, 5)).vadResumePoint(0).firstId).toBe(9);
+    expect(ledgerOf(start(7, 0), cancel(7), start(8, 0), end(8, 0, 5)).vadResumePoint().firstId).toBe(9);
   });
 
   it('a cancel drops the open segment but keeps what is owed and the id sequence', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50));
-    const before = ledger.vadResumePoint(0);
+    const before = ledger.vadResumePoint();
     expect(before).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
     ledger.record(cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
     expect(ledger.pendingFinals).toBe(1);
-    expect(ledger.vadResumePoint(30)).toEqual({ fromSample: 30, firstId: 3, cancel: null, floorSample: 10 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 10, firstId: 3, cancel: null, floorSample: 10 });
     // Idempotent.
     ledger.record(cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
@@ -133,21 +134,21 @@ describe('SegmentLedger', () => {
 
   it('the replacement VAD re-detects the cancelled segment under the next id (as the pipeline does)', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50));
-    const resume = ledger.vadResumePoint(80);
+    const resume = ledger.vadResumePoint();
     ledger.record(cancel(2));
     ledger.record(start(resume.firstId, resume.fromSample));
     ledger.record(end(resume.firstId, resume.fromSample, 200));
     ledger.finalReceived(1);
     expect(ledger.replay()).toEqual([end(3, 50, 200)]);
-    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 200, firstId: 4, cancel: null, floorSample: 200 });
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 200, firstId: 4, cancel: null, floorSample: 200 });
   });
 
   it('clear forgets everything owed and the open segment', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50));
-    ledger.clear();
+    ledger.clear(0);
     expect(ledger.replay()).toEqual([]);
     expect(ledger.pendingFinals).toBe(0);
-    expect(ledger.vadResumePoint(0).cancel).toBeNull();
+    expect(ledger.vadResumePoint().cancel).toBeNull();
     // A new dictation starts recording from scratch.
     ledger.record(start(1, 1000));
     expect(ledger.replay()).toEqual([start(1, 1000)]);
@@ -207,16 +208,15 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 describe('SegmentLedger: properties', () => {
   it('replays exactly the ended, unfinalised segments of this dictation, in order, then at most the open start', () => {
     fc.assert(
-      fc.property(fc.array(stepArb, { maxLength: 80 }), fc.nat({ max: 10_000_000 }), (steps, fallback) => {
+      fc.property(fc.array(stepArb, { maxLength: 80 }), (steps) => {
         const ledger = new SegmentLedger();
         // The history since the last clear(), from which the expectation is derived afresh each step.
         let ended: EndEvent[] = [];
         const finals = new Set<number>();
         let open: { id: number; startSample: number } | null = null;
-        // Highest id and newest end since the last clear(), and whether there was one.
+        // Highest id since the last clear(), and the newest end (or the dictation's first sample).
         let highestId = 0;
         let lastEnd = 0;
-        let cleared = false;
         // The generator's own position in the dictation.
         let nextId = 1;
         let sample = 0;
@@ -273,18 +273,17 @@ describe('SegmentLedger: properties', () => {
               ledger.finalReceived(step.id);
               break;
             case 'clear':
-              ledger.clear();
-              ended = [];
-              finals.clear();
-              open = null;
-              highestId = 0;
-              lastEnd = 0;
-              cleared = true;
               // A new dictation's VAD numbers from 1 again; the ring's timeline may also restart.
               if (step.restartIds) {
                 nextId = 1;
                 sample = 0;
               }
+              ledger.clear(sample);
+              ended = [];
+              finals.clear();
+              open = null;
+              highestId = 0;
+              lastEnd = sample;
               break;
           }
 
@@ -311,24 +310,14 @@ describe('SegmentLedger: properties', () => {
             label,
           ).toBe(false);
 
-          const resume = ledger.vadResumePoint(fallback);
-          expect(resume.cancel, label).toBe(open ? open.id : null);
-          if (!cleared) {
-            expect(resume, label).toEqual({
-              fromSample: open ? open.startSample : Math.max(lastEnd, fallback),
-              firstId: highestId + 1,
-              cancel: open ? open.id : null,
-              floorSample: lastEnd,
-            });
-          } else {
-            // What clear() does to the remembered last end and highest id is
-            // deliberately not pinned (today it keeps both from before the
-            // clear). Whatever it keeps, ids of this dictation are never
-            // reused and the open segment or the newest end is respected.
-            expect(resume.firstId, label).toBeGreaterThan(highestId);
-            if (open) expect(resume.fromSample, label).toBe(open.startSample);
-            else expect(resume.fromSample, label).toBeGreaterThanOrEqual(Math.max(lastEnd, fallback));
-          }
+          expect(ledger.vadResumePoint(), label).toEqual({
+            fromSample: open ? open.startSample : lastEnd,
+            firstId: highestId + 1,
+            cancel: open ? open.id : null,
+            floorSample: lastEnd,
+          });
+          const owedStarts = [...owed.map((e) => e.startSample), ...(open ? [open.startSample] : [])];
+          expect(ledger.sttResumePoint(), label).toBe(owedStarts.length > 0 ? Math.min(...owedStarts) : lastEnd);
         }
       }),
       { numRuns: 300 },
@@ -341,9 +330,10 @@ describe('a new dictation', () => {
     const ledger = new SegmentLedger();
     ledger.record({ type: 'start', id: 7, startSample: 900_000 });
     ledger.record({ type: 'end', id: 7, startSample: 900_000, endSample: 950_000, reason: 'silence' });
-    ledger.clear();
     // On the MessagePort path the next dictation counts samples from 0 again.
-    expect(ledger.vadResumePoint(1_000)).toEqual({ fromSample: 1_000, firstId: 1, cancel: null, floorSample: 0 });
+    ledger.clear(0);
+    expect(ledger.vadResumePoint()).toEqual({ fromSample: 0, firstId: 1, cancel: null, floorSample: 0 });
+    expect(ledger.sttResumePoint()).toBe(0);
   });
 });
 
@@ -356,13 +346,13 @@ describe('exactly once', () => {
     expect(ledger.replay()).toEqual([]);
     expect(ledger.settledAll).toBe(true);
     // …and the next segment may still not start before that end.
-    expect(ledger.vadResumePoint(0).floorSample).toBe(900);
+    expect(ledger.vadResumePoint().floorSample).toBe(900);
   });
 
   it('a late start for a segment already ended or cancelled does not reopen it', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(1, 0), start(2, 20), cancel(2), start(2, 20));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
-    expect(ledger.vadResumePoint(0).cancel).toBeNull();
+    expect(ledger.vadResumePoint().cancel).toBeNull();
   });
 
   it('abandoning turns everything owed, and the open segment, into ranges, once', () => {
@@ -391,14 +381,13 @@ describe('exactly once', () => {
 });
 
 describe('sttResumePoint', () => {
-  it('is the oldest owed audio, else where an unstarted segment may begin, never before the last end', () => {
-    expect(ledgerOf(start(1, 5), end(1, 5, 10), start(2, 20)).sttResumePoint(0)).toBe(5);
+  it('is the oldest owed audio, else the last end, where a segment the detector has pending may begin', () => {
+    expect(ledgerOf(start(1, 5), end(1, 5, 10), start(2, 20)).sttResumePoint()).toBe(5);
     const ledger = ledgerOf(start(1, 5), end(1, 5, 100));
     ledger.finalReceived(1);
-    // Owed nothing: a pending segment may begin well before the detector's position...
-    expect(ledger.sttResumePoint(400)).toBe(400);
-    // ...but never before the end of the last segment.
-    expect(ledger.sttResumePoint(60)).toBe(100);
+    expect(ledger.sttResumePoint()).toBe(100);
+    ledger.record(start(2, 150));
+    expect(ledger.sttResumePoint()).toBe(150);
   });
 });
 

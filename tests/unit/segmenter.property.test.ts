@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SegmentLedger } from '../../src/engine/segment-ledger';
 import {
   chooseSplitFrame,
   DEFAULT_SEGMENTER_OPTIONS,
   type FrameRecord,
   Segmenter,
   type SegmenterOptions,
-  unstartedLookbackSamples,
 } from '../../src/engine/segmenter';
 import type { DetectedSegmentEvent as SegmentEvent } from '../../src/shared/types';
 
@@ -584,48 +584,39 @@ describe('Segmenter: properties with random valid options', () => {
   });
 });
 
-describe('unstartedLookbackSamples', () => {
-  it('bounds how far before the position where it had not started yet a segment begins', () => {
+describe('where a replaced worker resumes (SegmentLedger with the segmenter)', () => {
+  it('gets every segment the page has not heard of yet from its start, however late the events arrive', () => {
     fc.assert(
       fc.property(
         fc.oneof(fc.constant(DEFAULT_SEGMENTER_OPTIONS), optionsArb('cut'), optionsArb('noRoom')),
         fc.array(runArb(250), { maxLength: 40 }),
         offsetArb,
-        (o, runs, offset) => {
+        // How many frames the events reaching the page trail the detector's own position.
+        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
+        (o, runs, offset, lag) => {
           const input = expand(runs, [], o);
-          const { events } = drive(new Segmenter(o), input, offset, o.frameSamples);
-          const splitAt = new Set(events.filter((e) => e.type === 'end' && e.reason === 'split').map((e) => e.frame));
-          const lookback = unstartedLookbackSamples(o);
-          for (const e of events) {
-            // A start after a split continues speech already under way: not one that was pending.
-            if (e.type !== 'start' || splitAt.has(e.frame)) continue;
-            // Before the frame that confirmed it, the segment had not started.
-            expect(e.startSample).toBeGreaterThanOrEqual(offset + e.frame * o.frameSamples - lookback);
+          // A dictation whose audio begins at `offset`: its detector starts no segment before it.
+          const { events } = drive(new Segmenter(o, 1, offset), input, offset, o.frameSamples);
+          const ledger = new SegmentLedger();
+          ledger.clear(offset);
+          let delivered = 0;
+          for (let frame = 0; frame <= input.probabilities.length; frame++) {
+            for (; delivered < events.length && (events[delivered]?.frame ?? 0) <= frame - lag; delivered++) {
+              ledger.record(events[delivered] as SegmentEvent);
+            }
+            // A replacement started now reads from these; every start still to come must be in what it reads.
+            const stt = ledger.sttResumePoint();
+            const vad = ledger.vadResumePoint().fromSample;
+            for (const e of events.slice(delivered)) {
+              if (e.type !== 'start') continue;
+              expect(e.startSample, `frame ${frame}`).toBeGreaterThanOrEqual(stt);
+              expect(e.startSample, `frame ${frame}`).toBeGreaterThanOrEqual(vad);
+            }
           }
         },
       ),
       { numRuns: 300 },
     );
-  });
-
-  it('is as long as the longest pending phase and its pre-roll: the bound is reached', () => {
-    const o = DEFAULT_SEGMENTER_OPTIONS;
-    const hangoverFrames = Math.ceil(ms(o, o.hangoverMs) / o.frameSamples);
-    const speechFrames = Math.ceil(ms(o, o.minSpeechMs) / o.frameSamples);
-    // Single speech frames, each followed by one frame less than a hangover of silence.
-    const probabilities: number[] = [];
-    for (let i = 0; i < speechFrames - 1; i++) probabilities.push(0.9, ...Array<number>(hangoverFrames - 1).fill(0));
-    probabilities.push(0.9);
-    const offset = 1_000_000;
-    const { events } = drive(
-      new Segmenter(),
-      { probabilities, rms: [], flushBefore: new Set() },
-      offset,
-      o.frameSamples,
-    );
-    const start = events.find((e) => e.type === 'start');
-    expect(start?.frame).toBe(probabilities.length - 1);
-    expect(start?.startSample).toBe(offset + (probabilities.length - 1) * o.frameSamples - unstartedLookbackSamples(o));
   });
 });
 
