@@ -93,6 +93,15 @@ HUMAN_WAVS=(
   "$PS_DATA/librivox/sense_and_sensibility_01_austen_64kb-0880.wav" # "he was not an ill disposed young man"
   "$PS_DATA/librivox/sense_and_sensibility_01_austen_64kb-0930.wav" # "he might even have been made amiable himself"
 )
+# The pocketsphinx recordings 5-10 s long, for npm run bench's end-of-speech
+# latency on human speech (tests/fixtures/transcripts.json["librivox-long.wav"]).
+# They were development audio for the segmenter's end of speech too
+# (scripts/measure-release.ts): nothing else this long was at hand.
+LIBRIVOX_LONG=(
+  "$PS_DATA/librivox/sense_and_sensibility_01_austen_64kb-0870.wav" # 7.1 s
+  "$PS_DATA/librivox/sense_and_sensibility_01_austen_64kb-0890.wav" # 5.3 s
+  "$PS_DATA/librivox/sense_and_sensibility_01_austen_64kb-0920.wav" # 6.05 s
+)
 
 mkdir -p "$OUT"
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/utter-fixtures.XXXXXX")"
@@ -206,6 +215,30 @@ if needs human.wav; then
   join_with_gap "$TMP/s1.wav" "$TMP/human-body.wav" "${parts[@]}"
   "${SOX[@]}" "$TMP/s1.wav" "$TMP/human-body.wav" "$TMP/s1.wav" "$TMP/human.wav"
   finish "$TMP/human.wav" human.wav
+fi
+
+# --- librivox-long.wav: three human utterances of 5-10 s, 2 s apart ----------
+if needs librivox-long.wav; then
+  parts=()
+  i=0
+  for w in "${LIBRIVOX_LONG[@]}"; do
+    if [[ ! -f "$w" ]]; then
+      echo "make-fixtures: $w not found; install pocketsphinx-testdata" >&2
+      exit 1
+    fi
+    "${SOX[@]}" "$w" "${FMT[@]}" "$TMP/ll$i.wav"
+    parts+=("$TMP/ll$i.wav")
+    i=$((i + 1))
+  done
+  silence 1.0 "$TMP/ll-s1.wav"
+  silence 2.0 "$TMP/ll-s2.wav"
+  join_with_gap "$TMP/ll-s2.wav" "$TMP/ll-body.wav" "${parts[@]}"
+  "${SOX[@]}" "$TMP/ll-s1.wav" "$TMP/ll-body.wav" "$TMP/ll-s1.wav" "$TMP/ll.wav"
+  finish "$TMP/ll.wav" librivox-long.wav
+fi
+if needs librivox-long-44k.wav; then
+  "${SOX[@]}" "$OUT/librivox-long.wav" -r 44100 -c 1 -b 16 -e signed-integer "$TMP/ll44.wav" rate -v
+  finish "$TMP/ll44.wav" librivox-long-44k.wav
 fi
 
 # 44.1 kHz copies for Chromium's fake microphone: the human recordings, and

@@ -20,9 +20,9 @@ import type {
   TranscriptionResult,
   VocabularyTerms,
 } from '../shared/types';
-import { sttBenchCalls } from './bench-calls';
 import { holdLifeLock } from './life-lock';
 import { compiledRuntimes } from './ort-runtime';
+import { sttBenchCalls } from './stt-bench-calls';
 import { type LoadedStt, loadStt } from './stt-loader';
 import { surfaceUnhandledRejections } from './surface-errors';
 

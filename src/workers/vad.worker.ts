@@ -17,11 +17,11 @@ import {
   type ProgressCallback,
   type VadStatusEvent,
 } from '../shared/types';
-import { vadBenchCalls } from './bench-calls';
 import { modelBytes, releaseBytes } from './fetch-progress';
 import { holdLifeLock } from './life-lock';
 import { compiledRuntimes, createSession, loadOrt } from './ort-runtime';
 import { surfaceUnhandledRejections } from './surface-errors';
+import { vadBenchCalls } from './vad-bench-calls';
 
 /** How often the shared ring is polled; a 512-sample frame is 32 ms. */
 const POLL_MS = 16;

@@ -21,3 +21,12 @@ test('the production build carries no benchmark or test hooks', () => {
   });
   expect(found).toEqual([]);
 });
+
+test("the voice detector's worker carries only what it runs", () => {
+  // 18 KB: onnxruntime is loaded apart (public/ort). A bench module importing the tokenizer once pulled
+  // its 660 KB into this worker, unused, and the page's peak memory rose 15-25 MB with it.
+  const workers = readdirSync('dist/assets').filter((f) => /^vad\.worker-.*\.js$/.test(f));
+  expect(workers).toHaveLength(1);
+  const bytes = readFileSync(join('dist/assets', workers[0] as string)).length;
+  expect(bytes).toBeLessThan(64 * 1024);
+});
