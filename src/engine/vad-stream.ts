@@ -13,12 +13,19 @@ export interface VadStreamOptions {
   firstId?: number;
   /** No segment starts before this sample: the dictation's first, or the end of the last segment already transcribed. */
   floorSample?: number;
+  /**
+   * Awaited before each frame. A file is read as fast as the model runs, so
+   * its reader lets messages in (a cancel, a heartbeat) here, and may throw
+   * to stop; live audio arrives a frame at a time and needs none.
+   */
+  beforeFrame?: () => Promise<void>;
 }
 
 /**
  * Reads the ring frame by frame from where dictation started, runs Silero on
  * each 512-sample frame and feeds the segmenter. Owns its read position; the
- * ring never waits for it.
+ * ring never waits for it. A file's speech is found the same way, from a
+ * ring of its own (the VAD worker's segmentClip).
  */
 export class VadStream {
   private readonly frame = new Float32Array(VAD_FRAME_SAMPLES);
@@ -27,6 +34,7 @@ export class VadStream {
   /** The segment last said to be quiet, until it is said to speak again (or ends). */
   private quietSegment: number | null = null;
   private readonly segmenter: Segmenter;
+  private readonly beforeFrame: (() => Promise<void>) | undefined;
   private position: number;
   private running: Promise<void> | null = null;
 
@@ -39,6 +47,7 @@ export class VadStream {
     options: VadStreamOptions = {},
   ) {
     this.segmenter = new Segmenter(options.segmenter, options.firstId, options.floorSample);
+    this.beforeFrame = options.beforeFrame;
     // A replacement worker resumes where its predecessor left off. On the
     // MessagePort path its ring may still be empty here (the backlog is on its
     // way), so how much of that the ring holds is checked when reading.
@@ -69,6 +78,7 @@ export class VadStream {
         this.stats.add(Stat.DroppedSamples, oldest - this.position);
         this.position = oldest;
       }
+      await this.beforeFrame?.();
       await this.processFrame();
     }
   }

@@ -1,10 +1,8 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
+import { AudioRing } from '../audio/ring';
 import { type AudioSource, openAudioSource } from '../audio/source';
-import { hasSecondLook, secondLook } from '../engine/second-look';
-import { ScoringAbandoned } from '../engine/sequence-scorer';
 import { DecodeBiasing } from '../engine/short-segment';
-import { anchorToSpeech } from '../engine/speech-anchor';
 import { type TranscribeRequest, TranscriptionScheduler } from '../engine/stt-scheduler';
 import { biasTokenizer } from '../engine/tokenizer';
 import { RingTranscriber } from '../engine/transcriber';
@@ -34,8 +32,18 @@ let biasing = DecodeBiasing.build([], true, biasTokenizer);
 let fileBiasing = DecodeBiasing.build([], false, biasTokenizer);
 let stats = new PipelineStats(createStatsBuffer(false));
 let clipCancelled = false;
-/** A file's recent audio (absolute 16 kHz sample `start` on): a segment may begin in an earlier chunk. */
-let clipAudio: { start: number; samples: Float32Array } | null = null;
+/**
+ * A file being transcribed: its audio in a ring of its own, which a
+ * RingTranscriber reads as dictation's does (a segment may begin in an
+ * earlier chunk), with counters of its own: a file is not the dictation's audio.
+ */
+let clip: { ring: AudioRing; transcriber: RingTranscriber; firstSample: number } | null = null;
+/**
+ * A file's ring holds a chunk (CHUNK_SAMPLES in file-transcription.ts, 30 s)
+ * and the audio before it that a segment ending in it may begin in
+ * (`keepFrom`, up to 21.6 s): 65.5 s, 4 MB.
+ */
+const CLIP_RING_SAMPLES = 1 << 20;
 let session: { source: AudioSource; scheduler: TranscriptionScheduler } | null = null;
 
 /** Finals can name audio the VAD has seen a moment before this worker's port copy arrived. */
@@ -117,9 +125,9 @@ const api = {
    * in order. `samples` starts at absolute sample `start` and follows the
    * previous chunk; `segments` are those the voice detector ended up to this
    * chunk's end, and may begin in audio sent before, as far back as
-   * `keepFrom` of the previous call. Audio from `keepFrom` on is kept for the
-   * next call. `onSegment` receives each result as it is ready; `cancelClip`
-   * stops early.
+   * `keepFrom` of the previous call: the file's ring must still hold the
+   * audio from `keepFrom` on after this chunk (checked). `onSegment`
+   * receives each result as it is ready; `cancelClip` stops early.
    */
   async transcribeSegments(
     samples: Float32Array,
@@ -133,44 +141,44 @@ const api = {
     if (options.first) {
       // Only a new file clears a cancellation: one sent before a later chunk arrives still counts.
       clipCancelled = false;
-      clipAudio = null;
+      const ring = AudioRing.create(CLIP_RING_SAMPLES, false);
+      ring.startAt(start);
+      // Read as a dictated sentence's final is (no live text, no commands), so a file reads as it would be dictated.
+      const counters = new PipelineStats(createStatsBuffer(false));
+      clip = {
+        ring,
+        transcriber: new RingTranscriber(ring, loaded.model, counters, () => fileBiasing),
+        firstSample: start,
+      };
     }
-    const held = clipAudio ?? { start, samples: new Float32Array(0) };
-    if (held.start + held.samples.length !== start) throw new Error('File chunks arrived out of order');
-    const audio = new Float32Array(held.samples.length + samples.length);
-    audio.set(held.samples);
-    audio.set(samples, held.samples.length);
-    const end = held.start + audio.length;
+    const state = clip;
+    if (!state || state.ring.writePosition() !== start) throw new Error('File chunks arrived out of order');
+    state.ring.write(samples);
+    const held = { from: state.ring.oldestAvailable(), to: state.ring.writePosition() };
+    if (!options.last && options.keepFrom < held.from && held.from > state.firstSample) {
+      throw new Error(`A file's ring holds too little: ${options.keepFrom} is needed, ${held.from} is the oldest`);
+    }
     for (const segment of segments) {
       if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
-      if (segment.startSample < held.start || segment.endSample > end) {
-        throw new Error(`Segment ${segment.id} lies outside the audio held (${held.start}–${end})`);
+      if (segment.startSample < held.from || segment.endSample > held.to) {
+        throw new Error(`Segment ${segment.id} lies outside the audio held (${held.from}–${held.to})`);
       }
-      const whole = audio.subarray(segment.startSample - held.start, segment.endSample - held.start);
-      // Cut as dictation cuts it (see RingTranscriber), so a file reads as it would be dictated.
-      const cut = anchorToSpeech(whole);
-      const range = whole.slice(cut.start, cut.end);
-      const shouldContinue = () => !clipCancelled;
-      const result = await loaded.model.decode(range, {
-        shouldContinue,
-        biasing: fileBiasing.forSamples(range.length),
-        keepEncoding: hasSecondLook(range.length),
+      const outcome = await state.transcriber.transcribe({
+        kind: 'final',
+        segmentId: segment.id,
+        startSample: segment.startSample,
+        endSample: segment.endSample,
+        shouldContinue: () => !clipCancelled,
       });
-      if (result.aborted) throw new DOMException('Cancelled', 'AbortError');
-      // As dictation does: a short segment ended at once gets its words back (no commands in files).
-      const look = { audio: range, result, rescue: null, model: loaded.model, shouldContinue };
-      const text = await secondLook(look).catch((error: unknown) => {
-        throw error instanceof ScoringAbandoned ? new DOMException('Cancelled', 'AbortError') : error;
-      });
-      onSegment({ ...segment, text });
+      if (outcome.aborted) throw new DOMException('Cancelled', 'AbortError');
+      onSegment({ ...segment, text: outcome.text });
     }
-    const keepFrom = Math.min(Math.max(options.keepFrom, held.start), end);
-    clipAudio = options.last ? null : { start: keepFrom, samples: audio.slice(keepFrom - held.start) };
+    if (options.last) clip = null;
   },
 
   cancelClip(): void {
     clipCancelled = true;
-    clipAudio = null;
+    clip = null;
   },
 
   /**

@@ -1,9 +1,8 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
+import { AudioRing, DEFAULT_RING_CAPACITY } from '../audio/ring';
 import { type AudioSource, openAudioSource } from '../audio/source';
-import { frameRms } from '../engine/levels';
 import { WASM_GRAPH_OPTIMIZATION } from '../engine/onnx';
-import { Segmenter } from '../engine/segmenter';
 import { SileroVad, VAD_FRAME_SAMPLES } from '../engine/silero';
 import { VadStream } from '../engine/vad-stream';
 import { periodicYield } from '../engine/yield';
@@ -28,8 +27,12 @@ const POLL_MS = 16;
 
 let vad: SileroVad | null = null;
 let clipCancelled = false;
-/** A file being segmented chunk by chunk: the segmenter's state carries across chunks. */
-let clip: { segmenter: Segmenter; next: number; ragged: boolean } | null = null;
+/**
+ * A file being segmented chunk by chunk: each chunk goes into a ring of its
+ * own, which a VadStream reads as dictation's does, its state carried across
+ * chunks. Its counters are its own too: a file is not the dictation's audio.
+ */
+let clip: { ring: AudioRing; stream: VadStream; events: DetectedSegmentEvent[]; ragged: boolean } | null = null;
 let stats = new PipelineStats(createStatsBuffer(false));
 /** Numbers every event this worker sends (see `VadStatusEvent`). */
 let seq = 0;
@@ -138,29 +141,21 @@ const api = {
     if (options.first) {
       // Only a new file clears a cancellation: one sent before a later chunk arrives still counts.
       clipCancelled = false;
-      clip = { segmenter: new Segmenter(), next: start, ragged: false };
-      vad.reset();
+      clip = startClip(vad, start);
     }
     const state = clip;
-    if (!state || state.next !== start) throw new Error('File chunks arrived out of order');
+    if (!state || state.ring.writePosition() !== start) throw new Error('File chunks arrived out of order');
     if (state.ragged && samples.length > 0) throw new Error('Only the last file chunk may end in a partial frame');
-    const events: DetectedSegmentEvent[] = [];
-    const frame = new Float32Array(VAD_FRAME_SAMPLES);
-    const breathe = periodicYield();
-    for (let at = 0; at + VAD_FRAME_SAMPLES <= samples.length; at += VAD_FRAME_SAMPLES) {
-      await breathe();
-      if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
-      frame.set(samples.subarray(at, at + VAD_FRAME_SAMPLES));
-      const probability = await vad.probability(frame);
-      events.push(...state.segmenter.push(start + at, probability, frameRms(frame)));
-    }
-    state.next = start + samples.length;
+    state.ring.write(samples);
     state.ragged = samples.length % VAD_FRAME_SAMPLES !== 0;
     if (options.last) {
-      events.push(...state.segmenter.flush());
+      await state.stream.finish();
       vad.reset();
       clip = null;
+    } else {
+      await state.stream.pump();
     }
+    const events = state.events.splice(0);
     return Comlink.transfer({ events, samples }, [samples.buffer]);
   },
 
@@ -169,6 +164,32 @@ const api = {
     clip = null;
   },
 };
+
+/** A file's reader: Silero and the segmenter over a ring of its own, which holds a chunk (CHUNK_SAMPLES, 30 s). */
+function startClip(detector: SileroVad, start: number): NonNullable<typeof clip> {
+  const ring = AudioRing.create(DEFAULT_RING_CAPACITY, false);
+  ring.startAt(start);
+  const events: DetectedSegmentEvent[] = [];
+  const breathe = periodicYield();
+  const stream = new VadStream(
+    ring,
+    detector,
+    new PipelineStats(createStatsBuffer(false)),
+    // The hints to the speech worker (pause, quiet) are for dictation; a file is decoded segment by segment.
+    (event) => {
+      if (event.type === 'start' || event.type === 'end') events.push(event);
+    },
+    () => {},
+    {
+      fromSample: start,
+      beforeFrame: async () => {
+        await breathe();
+        if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
+      },
+    },
+  );
+  return { ring, stream, events, ragged: false };
+}
 
 function reportAndStop(error: unknown): void {
   api.stop();

@@ -69,3 +69,38 @@ describe('the segmenter’s defaults', () => {
     expect(DEFAULT_SEGMENTER_OPTIONS).toMatchObject({ releaseBelowLoudestDb: 35, hangoverMs: 384, postPadMs: 160 });
   });
 });
+
+describe('VadStream: a file read as fast as the model runs', () => {
+  it('awaits beforeFrame before every frame, and stops where it throws', async () => {
+    const ring = AudioRing.create(1 << 16, false);
+    ring.startAt(4096);
+    const probabilities: number[] = [];
+    const vad = {
+      reset: () => {},
+      probability: async () => {
+        probabilities.push(0.9);
+        return 0.9;
+      },
+    } as unknown as SileroVad;
+    let asked = 0;
+    const vadStream = new VadStream(
+      ring,
+      vad,
+      new PipelineStats(createStatsBuffer(false)),
+      () => {},
+      () => {},
+      {
+        fromSample: 4096,
+        beforeFrame: async () => {
+          if (++asked === 6) throw new DOMException('Cancelled', 'AbortError');
+        },
+      },
+    );
+    ring.write(new Float32Array(10 * VAD_FRAME_SAMPLES));
+    await expect(vadStream.pump()).rejects.toThrow('Cancelled');
+    // Five frames ran, each after its own ask; the sixth was never read.
+    expect(asked).toBe(6);
+    expect(probabilities).toHaveLength(5);
+    expect(vadStream.readPosition).toBe(4096 + 5 * VAD_FRAME_SAMPLES);
+  });
+});
