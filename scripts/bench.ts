@@ -318,7 +318,7 @@ async function main(): Promise<void> {
     log(`browser: fresh profile, dictating ${HUMAN_DICTATION} (human speech, 5-10 s utterances)`);
     browser = await launch(join(FIXTURES, fakeMicOf(HUMAN_DICTATION)), log);
     await openReady(browser.page, URL_UNDER_TEST);
-    // No memory measurement in this run: its collection pauses the workers, and delayed a final by 1.5 s.
+    // No memory measurement in this run: its collection pauses the workers, and delayed a final to 1.87 s.
     const humanRun = await dictate(browser.page, HUMAN_DICTATION_SECONDS, log, { measureMemory: false });
     log(`browser: ${humanRun.records.length} results`);
     await browser.close();
@@ -382,7 +382,13 @@ async function main(): Promise<void> {
       [],
     );
     // The issue's figures are on human speech of 5-10 s; the synthetic sentences (3-4 s) are for comparison.
+    // Two alignments of the file to the app's audio disagree on it by up to ~180 ms (see the README): a
+    // target counts as met only under both, so the verdicts take the later of the two.
     const head = humanLatency.preRoll;
+    const later = (figure: 'finalMs' | 'firstPartialMs', p: 'p50' | 'p95'): number | null => {
+      const values = [head[figure][p], humanLatency.vadReplay?.[figure][p] ?? null];
+      return values.some((v) => v === null) ? null : Math.max(...(values as number[]));
+    };
     const wer = wordErrorRate(references['dictation.wav'] ?? '', run.transcript);
     const humanWer = wordErrorRate(references[HUMAN_DICTATION] ?? '', humanRun.transcript);
     const ratio = web.rtf / native.rtf;
@@ -423,19 +429,19 @@ async function main(): Promise<void> {
       verdict('browser/native real-time factor', ratio, TARGETS.rtfRatio, '×'),
       verdict(
         `end of speech → final, p50 (human speech, n=${head.finalMs.n})`,
-        head.finalMs.p50,
+        later('finalMs', 'p50'),
         TARGETS.finalP50Ms,
         'ms',
       ),
       verdict(
         `end of speech → final, p95 (human speech, n=${head.finalMs.n})`,
-        head.finalMs.p95,
+        later('finalMs', 'p95'),
         TARGETS.finalP95Ms,
         'ms',
       ),
       verdict(
         `speech start → first words, p50 (human speech, n=${head.firstPartialMs.n})`,
-        head.firstPartialMs.p50,
+        later('firstPartialMs', 'p50'),
         TARGETS.firstPartialP50Ms,
         'ms',
       ),
@@ -449,7 +455,7 @@ async function main(): Promise<void> {
       ),
       verdict('first paint, median', coldStart.median.firstPaintMs, COLD_START_TARGETS.firstPaintMs, 'ms'),
       verdict('first visit on loopback', coldStart.firstVisitMs, COLD_START_TARGETS.firstVisitMs, 'ms'),
-      verdict('dropped samples', run.droppedSamples, TARGETS.droppedSamples, 'samples'),
+      verdict('dropped samples', run.droppedSamples + humanRun.droppedSamples, TARGETS.droppedSamples, 'samples'),
     ];
     for (const v of verdicts) {
       log(`${v.pass ? 'MET ' : 'MISS'} ${v.figure}: ${v.value ?? '—'} ${v.unit} (target ≤ ${v.target})`);
@@ -462,12 +468,16 @@ async function main(): Promise<void> {
       `     human speech per utterance, end of speech → final: ${head.sentences.map((u) => `${u.finalMs ?? '—'} ms`).join(', ')}; ` +
         `WER ${(humanWer.wer * 100).toFixed(1)}%`,
     );
-    // The headline aligns the file by the first segment's start and the pre-roll; replaying the same voice
-    // detector over the file in Node aligns it another way. They agree within a frame on synthetic speech.
+    // One alignment takes the first segment's start and the pre-roll as the first speech; the other replays
+    // the same voice detector over the file in Node. They agree within ~30 ms on the synthetic sentences.
     const replayed = humanLatency.vadReplay;
+    log(
+      `     human speech, aligned by the pre-roll: final p50 ${head.finalMs.p50} ms, p95 ${head.finalMs.p95} ms; ` +
+        `first words p50 ${head.firstPartialMs.p50} ms`,
+    );
     if (replayed) {
       log(
-        `     human speech aligned by the voice detector replayed in Node instead: final p50 ${replayed.finalMs.p50} ms, ` +
+        `     human speech, aligned by the voice detector replayed in Node: final p50 ${replayed.finalMs.p50} ms, ` +
           `p95 ${replayed.finalMs.p95} ms; first words p50 ${replayed.firstPartialMs.p50} ms ` +
           `(offset from starts ${replayed.offsetCheck?.fromStarts}, from ends ${replayed.offsetCheck?.fromEnds} samples)`,
       );

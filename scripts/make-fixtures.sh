@@ -137,6 +137,22 @@ speak() {
   rm -f "$raw"
 }
 
+# recordings PREFIX WAV...: pocketsphinx recordings at the fixture format, as
+# $TMP/PREFIX<n>.wav (n counting on from the length of `parts`), appended to `parts`.
+recordings() {
+  local prefix="$1" w n=${#parts[@]}
+  shift
+  for w in "$@"; do
+    if [[ ! -f "$w" ]]; then
+      echo "make-fixtures: $w not found; install pocketsphinx-testdata" >&2
+      exit 1
+    fi
+    "${SOX[@]}" "$w" "${FMT[@]}" "$TMP/$prefix$n.wav"
+    parts+=("$TMP/$prefix$n.wav")
+    n=$((n + 1))
+  done
+}
+
 # join GAP_FILE OUTFILE PARTS...: PARTS separated by GAP_FILE.
 join_with_gap() {
   local gap="$1" out="$2"
@@ -201,16 +217,7 @@ if needs human.wav; then
   fi
   parts=("$TMP/h0.wav")
   "${SOX[@]}" -t raw -r 16000 -c 1 -b 16 -e signed-integer -L "$HUMAN_RAW" "${FMT[@]}" "$TMP/h0.wav"
-  i=1
-  for w in "${HUMAN_WAVS[@]}"; do
-    if [[ ! -f "$w" ]]; then
-      echo "make-fixtures: $w not found; install pocketsphinx-testdata" >&2
-      exit 1
-    fi
-    "${SOX[@]}" "$w" "${FMT[@]}" "$TMP/h$i.wav"
-    parts+=("$TMP/h$i.wav")
-    i=$((i + 1))
-  done
+  recordings h "${HUMAN_WAVS[@]}"
   silence 1.0 "$TMP/s1.wav"
   join_with_gap "$TMP/s1.wav" "$TMP/human-body.wav" "${parts[@]}"
   "${SOX[@]}" "$TMP/s1.wav" "$TMP/human-body.wav" "$TMP/s1.wav" "$TMP/human.wav"
@@ -220,16 +227,7 @@ fi
 # --- librivox-long.wav: three human utterances of 5-10 s, 2 s apart ----------
 if needs librivox-long.wav; then
   parts=()
-  i=0
-  for w in "${LIBRIVOX_LONG[@]}"; do
-    if [[ ! -f "$w" ]]; then
-      echo "make-fixtures: $w not found; install pocketsphinx-testdata" >&2
-      exit 1
-    fi
-    "${SOX[@]}" "$w" "${FMT[@]}" "$TMP/ll$i.wav"
-    parts+=("$TMP/ll$i.wav")
-    i=$((i + 1))
-  done
+  recordings ll "${LIBRIVOX_LONG[@]}"
   silence 1.0 "$TMP/ll-s1.wav"
   silence 2.0 "$TMP/ll-s2.wav"
   join_with_gap "$TMP/ll-s2.wav" "$TMP/ll-body.wav" "${parts[@]}"

@@ -375,7 +375,7 @@ export class DictationPipeline {
     try {
       await Promise.all([
         this.transcribeOnceLoaded(capture),
-        this.startDetecting(capture.sources.vad, this.ledger.vadResumePoint()),
+        this.startDetecting(capture.sources.vad, this.ledger.vadResumePoint(startSample)),
       ]);
     } catch (error) {
       this.capture = null;
@@ -531,7 +531,7 @@ export class DictationPipeline {
     await this.startVad(undefined, prefetchModelFiles(this.modelUrls().models, [MODEL_FILES.silero]));
     const capture = this.capture;
     if (!capture) return;
-    const resume = this.ledger.vadResumePoint();
+    const resume = this.ledger.vadResumePoint(this.vadPosition);
     // The open segment is found again from its start under a new id; the STT forgets the old one.
     if (resume.cancel !== null) this.record({ type: 'cancel', id: resume.cancel });
     await this.startDetecting(capture.reconnect('vad', resume.fromSample), resume);

@@ -1,4 +1,4 @@
-import type { SegmentEvent } from '../shared/types';
+import { SAMPLE_RATE, type SegmentEvent } from '../shared/types';
 
 type EndEvent = Extract<SegmentEvent, { type: 'end' }>;
 
@@ -18,14 +18,21 @@ export interface OwedRange {
  *  - a replaced VAD worker resumes at the open segment (cancelled, and found
  *    again under a new id) or at the last ended one's end, never earlier, so
  *    no sentence is transcribed twice.
- * Either replacement, owing nothing, reads from the last segment's end: the
- * voice detector may have a segment pending there, or one whose start is
- * still on its way to this thread, and no segment begins before that end
- * (the segmenter's floor). Where the detector had read to is no bound: a
- * pending segment begins up to its pre-roll and onset before it, and the
- * position can arrive ahead of the events.
+ * With nothing open, the next segment may already be pending in the voice
+ * detector, or its start on its way to this thread; it begins no earlier
+ * than the last segment's end (the segmenter's floor). So a speech worker
+ * replaced owing nothing reads from that end (audio is cheap to copy), and a
+ * replaced voice detector from there too, but at most VAD_RESUME_WINDOW_SAMPLES
+ * before the position its predecessor last reported: what it re-reads it
+ * must run Silero on, and audio older than its ring holds would count as
+ * dropped. The detector's position alone is no bound: a pending segment
+ * begins up to its pre-roll and onset (~2 s) before it, and the position is
+ * reported apart from the events, so it can be ahead of them.
  * Events are idempotent: replays and late duplicates change nothing.
  */
+/** How far before its predecessor's last position a replaced voice detector re-reads, at most: 10 s (~0.2 s of Silero). */
+export const VAD_RESUME_WINDOW_SAMPLES = 10 * SAMPLE_RATE;
+
 export class SegmentLedger {
   private open: { id: number; startSample: number } | null = null;
   /** Ended segments without a final yet, in order. */
@@ -84,16 +91,17 @@ export class SegmentLedger {
   /**
    * Where a fresh VAD worker should start reading, the first id it may use,
    * the open segment to cancel (it is found again from its start), and the
-   * floor before which it must not start a segment.
+   * floor before which it must not start a segment. `position`: where its
+   * predecessor last said it had read to (a new dictation: its first sample).
    */
-  vadResumePoint(): {
+  vadResumePoint(position: number): {
     fromSample: number;
     firstId: number;
     cancel: number | null;
     floorSample: number;
   } {
     return {
-      fromSample: this.open ? this.open.startSample : this.lastEnd,
+      fromSample: this.open ? this.open.startSample : Math.max(this.lastEnd, position - VAD_RESUME_WINDOW_SAMPLES),
       firstId: this.lastId + 1,
       cancel: this.open?.id ?? null,
       floorSample: this.lastEnd,

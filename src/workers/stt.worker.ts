@@ -37,7 +37,7 @@ let clipCancelled = false;
  * RingTranscriber reads as dictation's does (a segment may begin in an
  * earlier chunk), with counters of its own: a file is not the dictation's audio.
  */
-let clip: { ring: AudioRing; transcriber: RingTranscriber; firstSample: number } | null = null;
+let clip: { ring: AudioRing; transcriber: RingTranscriber; keepFrom: number } | null = null;
 /**
  * A file's ring holds a chunk (CHUNK_SAMPLES in file-transcription.ts, 30 s)
  * and the audio before it that a segment ending in it may begin in
@@ -125,8 +125,8 @@ const api = {
    * in order. `samples` starts at absolute sample `start` and follows the
    * previous chunk; `segments` are those the voice detector ended up to this
    * chunk's end, and may begin in audio sent before, as far back as
-   * `keepFrom` of the previous call: the file's ring must still hold the
-   * audio from `keepFrom` on after this chunk (checked). `onSegment`
+   * `keepFrom` of the previous call: the file's ring must still hold that
+   * audio once the next chunk is in (checked then). `onSegment`
    * receives each result as it is ready; `cancelClip` stops early.
    */
   async transcribeSegments(
@@ -148,16 +148,20 @@ const api = {
       clip = {
         ring,
         transcriber: new RingTranscriber(ring, loaded.model, counters, () => fileBiasing),
-        firstSample: start,
+        keepFrom: start,
       };
     }
     const state = clip;
     if (!state || state.ring.writePosition() !== start) throw new Error('File chunks arrived out of order');
     state.ring.write(samples);
     const held = { from: state.ring.oldestAvailable(), to: state.ring.writePosition() };
-    if (!options.last && options.keepFrom < held.from && held.from > state.firstSample) {
-      throw new Error(`A file's ring holds too little: ${options.keepFrom} is needed, ${held.from} is the oldest`);
+    // What the last chunk asked to keep must have survived this one.
+    if (held.from > state.keepFrom) {
+      throw new Error(
+        `A file's ring held too little: audio from ${state.keepFrom} was needed, it holds ${held.from} on`,
+      );
     }
+    state.keepFrom = Math.max(options.keepFrom, held.from);
     for (const segment of segments) {
       if (clipCancelled) throw new DOMException('Cancelled', 'AbortError');
       if (segment.startSample < held.from || segment.endSample > held.to) {

@@ -44,7 +44,7 @@ test('voice commands: "question mark" inline, "new paragraph" and "scratch that"
   }
 });
 
-test('with Voice commands off, the same recording is dictated word for word', async () => {
+test('with Voice commands off, nothing of the same recording is applied', async () => {
   const browser = await launch({ wav: 'commands-44k.wav' });
   const { page } = browser;
   try {

@@ -66,6 +66,9 @@ async function instrument(page: Page): Promise<void> {
        */
       killAtEnd: { n: number; names: string[]; afterMs?: number } | null;
       endsSent: number;
+      startsSent: number;
+      /** With `afterMs`: how many segment starts went to the STT between that end and the kill. */
+      startsBeforeKill: number | null;
       /** Never deliver segment ends to the STT from now on: their finals can never come. */
       swallowEnds: boolean;
       /** Hold the speech worker's model load back this long: a slow device, or a slow disk. */
@@ -78,6 +81,8 @@ async function instrument(page: Page): Promise<void> {
       nodes: [],
       killAtEnd: null,
       endsSent: 0,
+      startsSent: 0,
+      startsBeforeKill: null,
       swallowEnds: false,
       delaySttLoadMs: 0,
       capture: null,
@@ -138,6 +143,7 @@ async function instrument(page: Page): Promise<void> {
           setTimeout(() => super.postMessage(message, transfer as Transferable[]), hooks.delaySttLoadMs);
           return;
         }
+        if (call?.path?.[0] === 'segment' && call.argumentList?.[0]?.value?.type === 'start') hooks.startsSent++;
         if (isEnd) {
           hooks.endsSent++;
           const plan = hooks.killAtEnd;
@@ -146,7 +152,13 @@ async function instrument(page: Page): Promise<void> {
           if (plan && hooks.endsSent === plan.n) {
             hooks.killAtEnd = null;
             if (plan.afterMs === undefined) hooks.kill(plan.names);
-            else setTimeout(() => hooks.kill(plan.names), plan.afterMs);
+            else {
+              const startsThen = hooks.startsSent;
+              setTimeout(() => {
+                hooks.startsBeforeKill = hooks.startsSent - startsThen;
+                hooks.kill(plan.names);
+              }, plan.afterMs);
+            }
           }
         }
         super.postMessage(message, transfer as Transferable[]);
@@ -305,8 +317,9 @@ for (const path of PATHS) {
       const browser = await open(path);
       try {
         // steady-44k.wav: the second sentence's speech begins ~0.35 s after the first one's end goes out, and
-        // the detector confirms it ~0.6 s after. Killed in between, it dies with the onset pending: nothing
-        // on the page says a segment began, and the replacement must find it from its first word.
+        // the detector confirms it ~0.64 s after (logged runs). Killed in between, it dies with the onset
+        // pending: nothing on the page says a segment began, and the replacement must find it from its first
+        // word. The log says whether the start had gone out before the kill (then this is the open-segment case).
         await browser.page.evaluate(() => {
           (window as unknown as { __faults: { killAtEnd: unknown } }).__faults.killAtEnd = {
             n: 1,
@@ -315,6 +328,10 @@ for (const path of PATHS) {
           };
         });
         const transcript = await dictate(browser.page);
+        const startsBeforeKill = await browser.page.evaluate(
+          () => (window as unknown as { __faults: { startsBeforeKill: number | null } }).__faults.startsBeforeKill,
+        );
+        console.log(`segment starts sent between the end and the kill: ${startsBeforeKill}`);
         await expectNoWordsLost(path, transcript, browser.page);
         expect(await restarts(browser.page)).toBe(1);
       } finally {

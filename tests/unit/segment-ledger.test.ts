@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SegmentLedger } from '../../src/engine/segment-ledger';
+import { SegmentLedger, VAD_RESUME_WINDOW_SAMPLES } from '../../src/engine/segment-ledger';
 import type { SegmentEvent } from '../../src/shared/types';
 
 type EndEvent = Extract<SegmentEvent, { type: 'end' }>;
@@ -26,10 +26,10 @@ describe('SegmentLedger', () => {
     const ledger = new SegmentLedger();
     expect(ledger.replay()).toEqual([]);
     expect(ledger.pendingFinals).toBe(0);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 0, firstId: 1, cancel: null, floorSample: 0 });
-    // A dictation that begins later on the page's timeline resumes no earlier than its first sample.
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 0, firstId: 1, cancel: null, floorSample: 0 });
+    // A dictation that begins later on the page's timeline: its first detector starts at its first sample.
     ledger.clear(1234);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 1234, firstId: 1, cancel: null, floorSample: 1234 });
+    expect(ledger.vadResumePoint(1234)).toEqual({ fromSample: 1234, firstId: 1, cancel: null, floorSample: 1234 });
     expect(ledger.sttResumePoint()).toBe(1234);
   });
 
@@ -37,21 +37,24 @@ describe('SegmentLedger', () => {
     const ledger = ledgerOf(start(1, 16_000));
     expect(ledger.replay()).toEqual([start(1, 16_000)]);
     expect(ledger.pendingFinals).toBe(0);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1, floorSample: 0 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 16_000, firstId: 2, cancel: 1, floorSample: 0 });
   });
 
   it('an ended segment is owed a final until it arrives', () => {
     const ledger = ledgerOf(start(1, 100), end(1, 100, 900));
     expect(ledger.replay()).toEqual([end(1, 100, 900)]);
     expect(ledger.pendingFinals).toBe(1);
-    // Nothing open: resume at the last end, where a segment the detector had pending may begin.
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
+    // Nothing open: resume at the last end, where a segment the detector had pending may begin...
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
+    // ...but after a long silence no further back than the window before the detector's last position.
+    const late = 900 + VAD_RESUME_WINDOW_SAMPLES + 5000;
+    expect(ledger.vadResumePoint(late)).toEqual({ fromSample: 5900, firstId: 2, cancel: null, floorSample: 900 });
 
     ledger.finalReceived(1);
     expect(ledger.replay()).toEqual([]);
     expect(ledger.pendingFinals).toBe(0);
     // The final does not move the resume point back.
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 900, firstId: 2, cancel: null, floorSample: 900 });
   });
 
   it('replays owed ends oldest first, then the open start last', () => {
@@ -67,7 +70,7 @@ describe('SegmentLedger', () => {
     ledger.finalReceived(2);
     expect(ledger.replay()).toEqual([end(1, 0, 100, 'split'), end(3, 300, 400), start(4, 500)]);
     expect(ledger.pendingFinals).toBe(2);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 500, firstId: 5, cancel: 4, floorSample: 400 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 500, firstId: 5, cancel: 4, floorSample: 400 });
   });
 
   it('keeps owed ends in the order they ended even when their finals arrive out of order', () => {
@@ -92,13 +95,13 @@ describe('SegmentLedger', () => {
   it('a cancel closes the open segment without owing a final, and its id is never reused', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50), cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 10, firstId: 3, cancel: null, floorSample: 10 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 10, firstId: 3, cancel: null, floorSample: 10 });
   });
 
   it('a cancel or end for another id leaves the open segment open', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(5, 50), cancel(4), end(1, 0, 10));
     expect(ledger.replay()).toEqual([end(1, 0, 10), start(5, 50)]);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 50, firstId: 6, cancel: 5, floorSample: 10 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 6, cancel: 5, floorSample: 10 });
   });
 
   it("ignores 'pause' hints: the paused segment stays open and nothing is owed", () => {
@@ -106,27 +109,27 @@ describe('SegmentLedger', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50), pause);
     expect(ledger.replay()).toEqual([end(1, 0, 10), start(2, 50)]);
     expect(ledger.pendingFinals).toBe(1);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
     // Even a stray one for an id never started.
     ledger.record({ type: 'pause', id: 9, startSample: 0, endSample: 5000 });
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
   });
 
   it('firstId follows the highest id seen, whatever the event', () => {
-    expect(ledgerOf(start(7, 0)).vadResumePoint().firstId).toBe(8);
-    expect(ledgerOf(start(7, 0), cancel(9)).vadResumePoint().firstId).toBe(10);
+    expect(ledgerOf(start(7, 0)).vadResumePoint(0).firstId).toBe(8);
+    expect(ledgerOf(start(7, 0), cancel(9)).vadResumePoint(0).firstId).toBe(10);
     // A replacement VAD numbered from firstId: its ids keep growing.
-    expect(ledgerOf(start(7, 0), cancel(7), start(8, 0), end(8, 0, 5)).vadResumePoint().firstId).toBe(9);
+    expect(ledgerOf(start(7, 0), cancel(7), start(8, 0), end(8, 0, 5)).vadResumePoint(0).firstId).toBe(9);
   });
 
   it('a cancel drops the open segment but keeps what is owed and the id sequence', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50));
-    const before = ledger.vadResumePoint();
+    const before = ledger.vadResumePoint(0);
     expect(before).toEqual({ fromSample: 50, firstId: 3, cancel: 2, floorSample: 10 });
     ledger.record(cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
     expect(ledger.pendingFinals).toBe(1);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 10, firstId: 3, cancel: null, floorSample: 10 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 10, firstId: 3, cancel: null, floorSample: 10 });
     // Idempotent.
     ledger.record(cancel(2));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
@@ -134,13 +137,13 @@ describe('SegmentLedger', () => {
 
   it('the replacement VAD re-detects the cancelled segment under the next id (as the pipeline does)', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(2, 50));
-    const resume = ledger.vadResumePoint();
+    const resume = ledger.vadResumePoint(0);
     ledger.record(cancel(2));
     ledger.record(start(resume.firstId, resume.fromSample));
     ledger.record(end(resume.firstId, resume.fromSample, 200));
     ledger.finalReceived(1);
     expect(ledger.replay()).toEqual([end(3, 50, 200)]);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 200, firstId: 4, cancel: null, floorSample: 200 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 200, firstId: 4, cancel: null, floorSample: 200 });
   });
 
   it('clear forgets everything owed and the open segment', () => {
@@ -148,7 +151,7 @@ describe('SegmentLedger', () => {
     ledger.clear(0);
     expect(ledger.replay()).toEqual([]);
     expect(ledger.pendingFinals).toBe(0);
-    expect(ledger.vadResumePoint().cancel).toBeNull();
+    expect(ledger.vadResumePoint(0).cancel).toBeNull();
     // A new dictation starts recording from scratch.
     ledger.record(start(1, 1000));
     expect(ledger.replay()).toEqual([start(1, 1000)]);
@@ -208,7 +211,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 describe('SegmentLedger: properties', () => {
   it('replays exactly the ended, unfinalised segments of this dictation, in order, then at most the open start', () => {
     fc.assert(
-      fc.property(fc.array(stepArb, { maxLength: 80 }), (steps) => {
+      fc.property(fc.array(stepArb, { maxLength: 80 }), fc.nat({ max: 10_000_000 }), (steps, position) => {
         const ledger = new SegmentLedger();
         // The history since the last clear(), from which the expectation is derived afresh each step.
         let ended: EndEvent[] = [];
@@ -310,8 +313,8 @@ describe('SegmentLedger: properties', () => {
             label,
           ).toBe(false);
 
-          expect(ledger.vadResumePoint(), label).toEqual({
-            fromSample: open ? open.startSample : lastEnd,
+          expect(ledger.vadResumePoint(position), label).toEqual({
+            fromSample: open ? open.startSample : Math.max(lastEnd, position - VAD_RESUME_WINDOW_SAMPLES),
             firstId: highestId + 1,
             cancel: open ? open.id : null,
             floorSample: lastEnd,
@@ -332,7 +335,7 @@ describe('a new dictation', () => {
     ledger.record({ type: 'end', id: 7, startSample: 900_000, endSample: 950_000, reason: 'silence' });
     // On the MessagePort path the next dictation counts samples from 0 again.
     ledger.clear(0);
-    expect(ledger.vadResumePoint()).toEqual({ fromSample: 0, firstId: 1, cancel: null, floorSample: 0 });
+    expect(ledger.vadResumePoint(0)).toEqual({ fromSample: 0, firstId: 1, cancel: null, floorSample: 0 });
     expect(ledger.sttResumePoint()).toBe(0);
   });
 });
@@ -346,13 +349,13 @@ describe('exactly once', () => {
     expect(ledger.replay()).toEqual([]);
     expect(ledger.settledAll).toBe(true);
     // …and the next segment may still not start before that end.
-    expect(ledger.vadResumePoint().floorSample).toBe(900);
+    expect(ledger.vadResumePoint(0).floorSample).toBe(900);
   });
 
   it('a late start for a segment already ended or cancelled does not reopen it', () => {
     const ledger = ledgerOf(start(1, 0), end(1, 0, 10), start(1, 0), start(2, 20), cancel(2), start(2, 20));
     expect(ledger.replay()).toEqual([end(1, 0, 10)]);
-    expect(ledger.vadResumePoint().cancel).toBeNull();
+    expect(ledger.vadResumePoint(0).cancel).toBeNull();
   });
 
   it('abandoning turns everything owed, and the open segment, into ranges, once', () => {

@@ -585,35 +585,61 @@ describe('Segmenter: properties with random valid options', () => {
 });
 
 describe('where a replaced worker resumes (SegmentLedger with the segmenter)', () => {
-  it('gets every segment the page has not heard of yet from its start, however late the events arrive', () => {
+  /**
+   * Drives the segmenter into a ledger whose events arrive `lag` frames late,
+   * and at every frame asks `check` about each start the page has not heard
+   * of yet, given the ledger and the detector's own position then.
+   */
+  function atEveryFrame(
+    o: SegmenterOptions,
+    runs: Run[],
+    offset: number,
+    lag: number,
+    check: (start: number, ledger: SegmentLedger, position: number, frame: number) => void,
+  ): void {
+    const input = expand(runs, [], o);
+    // A dictation whose audio begins at `offset`: its detector starts no segment before it.
+    const { events } = drive(new Segmenter(o, 1, offset), input, offset, o.frameSamples);
+    const ledger = new SegmentLedger();
+    ledger.clear(offset);
+    let delivered = 0;
+    for (let frame = 0; frame <= input.probabilities.length; frame++) {
+      for (; delivered < events.length && (events[delivered]?.frame ?? 0) <= frame - lag; delivered++) {
+        ledger.record(events[delivered] as SegmentEvent);
+      }
+      const position = offset + Math.min(frame + 1, input.probabilities.length) * o.frameSamples;
+      for (const e of events.slice(delivered)) {
+        if (e.type === 'start') check(e.startSample, ledger, position, frame);
+      }
+    }
+  }
+
+  it('a speech worker replaced owing nothing gets every segment to come from its start, however late the events', () => {
     fc.assert(
       fc.property(
         fc.oneof(fc.constant(DEFAULT_SEGMENTER_OPTIONS), optionsArb('cut'), optionsArb('noRoom')),
         fc.array(runArb(250), { maxLength: 40 }),
         offsetArb,
-        // How many frames the events reaching the page trail the detector's own position.
         fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
-        (o, runs, offset, lag) => {
-          const input = expand(runs, [], o);
-          // A dictation whose audio begins at `offset`: its detector starts no segment before it.
-          const { events } = drive(new Segmenter(o, 1, offset), input, offset, o.frameSamples);
-          const ledger = new SegmentLedger();
-          ledger.clear(offset);
-          let delivered = 0;
-          for (let frame = 0; frame <= input.probabilities.length; frame++) {
-            for (; delivered < events.length && (events[delivered]?.frame ?? 0) <= frame - lag; delivered++) {
-              ledger.record(events[delivered] as SegmentEvent);
-            }
-            // A replacement started now reads from these; every start still to come must be in what it reads.
-            const stt = ledger.sttResumePoint();
-            const vad = ledger.vadResumePoint().fromSample;
-            for (const e of events.slice(delivered)) {
-              if (e.type !== 'start') continue;
-              expect(e.startSample, `frame ${frame}`).toBeGreaterThanOrEqual(stt);
-              expect(e.startSample, `frame ${frame}`).toBeGreaterThanOrEqual(vad);
-            }
-          }
-        },
+        (o, runs, offset, lag) =>
+          atEveryFrame(o, runs, offset, lag, (start, ledger, _position, frame) => {
+            expect(start, `frame ${frame}`).toBeGreaterThanOrEqual(ledger.sttResumePoint());
+          }),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("so does a replaced voice detector with the app's segmenter, the events up to 40 frames (1.3 s) behind its position", () => {
+    fc.assert(
+      fc.property(
+        fc.array(runArb(250), { maxLength: 40 }),
+        offsetArb,
+        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
+        (runs, offset, lag) =>
+          atEveryFrame(DEFAULT_SEGMENTER_OPTIONS, runs, offset, lag, (start, ledger, position, frame) => {
+            expect(start, `frame ${frame}`).toBeGreaterThanOrEqual(ledger.vadResumePoint(position).fromSample);
+          }),
       ),
       { numRuns: 300 },
     );
