@@ -134,7 +134,13 @@ function ensurePrerequisites(): void {
   if (!existsSync(CHROMIUM)) {
     throw new MissingPrerequisite(`no Chromium at ${CHROMIUM}: install it with "sudo apt-get install -y chromium"`);
   }
-  const needed = ['dictation.wav', 'human.wav', 'dictation-44k.wav', HUMAN_DICTATION, fakeMicOf(HUMAN_DICTATION)];
+  const needed = [
+    'dictation.wav',
+    'human.wav',
+    fakeMicOf('dictation.wav'),
+    HUMAN_DICTATION,
+    fakeMicOf(HUMAN_DICTATION),
+  ];
   if (needed.every((f) => existsSync(join(FIXTURES, f)))) return;
   log('fixtures missing: running scripts/make-fixtures.sh');
   try {
@@ -276,7 +282,7 @@ async function main(): Promise<void> {
 
     // --- browser: clips and Silero frames in the app's workers ---------------------------
     server = await startServer();
-    const fakeMic = join(FIXTURES, 'dictation-44k.wav');
+    const fakeMic = join(FIXTURES, fakeMicOf('dictation.wav'));
     poller.setPhase('browser-clips');
     log('browser: loading the app for the clip measurements');
     browser = await launch(fakeMic, log);
@@ -460,9 +466,10 @@ async function main(): Promise<void> {
     for (const v of verdicts) {
       log(`${v.pass ? 'MET ' : 'MISS'} ${v.figure}: ${v.value ?? '—'} ${v.unit} (target ≤ ${v.target})`);
     }
+    const figures = (a: Alignment) =>
+      `final p50 ${a.finalMs.p50} ms, p95 ${a.finalMs.p95} ms; first words p50 ${a.firstPartialMs.p50} ms`;
     log(
-      `     the same on the synthetic sentences (dictation.wav, 3-4 s, n=${synthetic.finalMs.n}): final p50 ${synthetic.finalMs.p50} ms, ` +
-        `p95 ${synthetic.finalMs.p95} ms; first words p50 ${synthetic.firstPartialMs.p50} ms`,
+      `     the same on the synthetic sentences (dictation.wav, 3-4 s, n=${synthetic.finalMs.n}): ${figures(synthetic)}`,
     );
     log(
       `     human speech per utterance, end of speech → final: ${head.sentences.map((u) => `${u.finalMs ?? '—'} ms`).join(', ')}; ` +
@@ -471,14 +478,10 @@ async function main(): Promise<void> {
     // One alignment takes the first segment's start and the pre-roll as the first speech; the other replays
     // the same voice detector over the file in Node. They agree within ~30 ms on the synthetic sentences.
     const replayed = humanLatency.vadReplay;
-    log(
-      `     human speech, aligned by the pre-roll: final p50 ${head.finalMs.p50} ms, p95 ${head.finalMs.p95} ms; ` +
-        `first words p50 ${head.firstPartialMs.p50} ms`,
-    );
+    log(`     human speech, aligned by the pre-roll: ${figures(head)}`);
     if (replayed) {
       log(
-        `     human speech, aligned by the voice detector replayed in Node: final p50 ${replayed.finalMs.p50} ms, ` +
-          `p95 ${replayed.finalMs.p95} ms; first words p50 ${replayed.firstPartialMs.p50} ms ` +
+        `     human speech, aligned by the voice detector replayed in Node: ${figures(replayed)} ` +
           `(offset from starts ${replayed.offsetCheck?.fromStarts}, from ends ${replayed.offsetCheck?.fromEnds} samples)`,
       );
     }

@@ -9,6 +9,9 @@ export interface OwedRange {
   endSample: number;
 }
 
+/** How far before its predecessor's last position a replaced voice detector re-reads, at most: 10 s (~0.2 s of Silero). */
+export const VAD_RESUME_WINDOW_SAMPLES = 10 * SAMPLE_RATE;
+
 /**
  * The main thread's record of every segment event it passed to the STT
  * worker, and of which segments have their final. Because the main thread is
@@ -30,9 +33,6 @@ export interface OwedRange {
  * reported apart from the events, so it can be ahead of them.
  * Events are idempotent: replays and late duplicates change nothing.
  */
-/** How far before its predecessor's last position a replaced voice detector re-reads, at most: 10 s (~0.2 s of Silero). */
-export const VAD_RESUME_WINDOW_SAMPLES = 10 * SAMPLE_RATE;
-
 export class SegmentLedger {
   private open: { id: number; startSample: number } | null = null;
   /** Ended segments without a final yet, in order. */

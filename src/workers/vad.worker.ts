@@ -147,8 +147,9 @@ const api = {
     if (!state || state.ring.writePosition() !== start) throw new Error('File chunks arrived out of order');
     if (state.ragged && samples.length > 0) throw new Error('Only the last file chunk may end in a partial frame');
     // The stream reads every whole frame before the next chunk: a chunk the ring cannot hold would lose audio.
-    if (samples.length > state.ring.capacity - VAD_FRAME_SAMPLES)
+    if (samples.length > state.ring.capacity - VAD_FRAME_SAMPLES) {
       throw new Error('A file chunk is longer than its ring');
+    }
     state.ring.write(samples);
     state.ragged = samples.length % VAD_FRAME_SAMPLES !== 0;
     if (options.last) {

@@ -45,6 +45,9 @@ const DICTATION_SECONDS = 19.3;
 const REFERENCE = TRANSCRIPTS[RECORDING] ?? '';
 
 type Path = 'isolated' | 'plain';
+
+/** A kill planned at a segment end (Hooks.killAtEnd). */
+type KillAtEnd = { n: number; names: string[]; afterMs?: number };
 const PATHS: Path[] = ['isolated', 'plain'];
 
 /** The microphone track's own counters (MediaStreamTrack.stats) while it runs; null where the browser has none. */
@@ -64,7 +67,7 @@ async function instrument(page: Page): Promise<void> {
        * Kill these workers as the page sends the STT its n-th segment end, before it can answer;
        * with `afterMs`, that long after it went out instead.
        */
-      killAtEnd: { n: number; names: string[]; afterMs?: number } | null;
+      killAtEnd: KillAtEnd | null;
       endsSent: number;
       startsSent: number;
       /** With `afterMs`: how many segment starts went to the STT between that end and the kill. */
@@ -185,6 +188,11 @@ async function open(path: Path): Promise<TestBrowser> {
 const kill = (page: Page, names: string[]) =>
   page.evaluate((n) => (window as unknown as { __faults: { kill(names: string[]): void } }).__faults.kill(n), names);
 
+const killAtEnd = (page: Page, plan: KillAtEnd) =>
+  page.evaluate((p) => {
+    (window as unknown as { __faults: { killAtEnd: KillAtEnd } }).__faults.killAtEnd = p;
+  }, plan);
+
 /** Dictates the whole file; `during` runs once the first words show, `atStop` right after Stop is pressed. */
 async function dictate(
   page: Page,
@@ -294,12 +302,7 @@ for (const path of PATHS) {
     test('the speech worker dying between a segment’s end and its final loses no words', async () => {
       const browser = await open(path);
       try {
-        await browser.page.evaluate(() => {
-          (window as unknown as { __faults: { killAtEnd: unknown } }).__faults.killAtEnd = {
-            n: 2,
-            names: ['utter-stt'],
-          };
-        });
+        await killAtEnd(browser.page, { n: 2, names: ['utter-stt'] });
         const transcript = await dictate(browser.page);
         expect(
           await browser.page.evaluate(
@@ -320,13 +323,7 @@ for (const path of PATHS) {
         // the detector confirms it ~0.64 s after (logged runs). Killed in between, it dies with the onset
         // pending: nothing on the page says a segment began, and the replacement must find it from its first
         // word. The log says whether the start had gone out before the kill (then this is the open-segment case).
-        await browser.page.evaluate(() => {
-          (window as unknown as { __faults: { killAtEnd: unknown } }).__faults.killAtEnd = {
-            n: 1,
-            names: ['utter-vad'],
-            afterMs: 500,
-          };
-        });
+        await killAtEnd(browser.page, { n: 1, names: ['utter-vad'], afterMs: 500 });
         const transcript = await dictate(browser.page);
         const startsBeforeKill = await browser.page.evaluate(
           () => (window as unknown as { __faults: { startsBeforeKill: number | null } }).__faults.startsBeforeKill,
@@ -379,12 +376,7 @@ for (const path of PATHS) {
 test('both workers dying at the end of the first sentence, and the voice detector throwing, lose no words', async () => {
   const browser = await open('isolated');
   try {
-    await browser.page.evaluate(() => {
-      (window as unknown as { __faults: { killAtEnd: unknown } }).__faults.killAtEnd = {
-        n: 1,
-        names: ['utter-vad', 'utter-stt'],
-      };
-    });
+    await killAtEnd(browser.page, { n: 1, names: ['utter-vad', 'utter-stt'] });
     const transcript = await dictate(browser.page, {
       during: async (page) => {
         // Once the replacements run, the new voice detector throws mid-utterance.
